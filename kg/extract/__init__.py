@@ -1,0 +1,28 @@
+"""From one parsed article to its entities and relations."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kg.extract.mentions import ArticleEntities
+from kg.extract.relations import RelationFinder
+from kg.extract.tariffs import find_tariffs
+from kg.records import ArticleExtraction, Document
+
+
+def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
+    """Entities and relations of one article parsed by spaCy.
+
+    Relations come out once per (subject, property, object, sentence), in text order.
+    """
+    entities = ArticleEntities(doc)
+    finder = RelationFinder(entities)
+    relations = list(finder.find_all())
+    relations.extend(find_tariffs(finder))
+    unique = {}
+    for relation in relations:
+        key = (relation.subject, relation.predicate, relation.object, relation.start_char)
+        if key not in unique or unique[key].confidence < relation.confidence:
+            unique[key] = relation
+    ordered = sorted(unique.values(), key=lambda r: (r.start_char, r.rule, str(r.predicate), str(r.object), r.subject))
+    return ArticleExtraction(document=document, entities=entities.entities(), relations=tuple(ordered))

@@ -1,0 +1,70 @@
+"""Word lists the extraction rules share, loaded once from the files in ``kg/data``."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+from kg.gazetteer import normalise_name
+
+# Nouns that name an organisation when they head a name or an apposition ("a Washington think tank").
+ORGANIZATION_NOUNS = {
+    "agency", "alliance", "association", "authority", "bank", "board", "bureau", "center",
+    "centre", "club", "coalition", "college", "commission", "committee", "company", "corporation",
+    "council", "court", "department", "firm", "foundation", "fund", "group", "institute",
+    "institution", "league", "ministry", "network", "newspaper", "office", "organisation",
+    "organization", "outlet", "party", "school", "service", "tank", "team", "union", "university",
+    "broadcaster", "channel", "magazine", "daily", "publisher", "agency",
+}
+NEWS_NOUNS = {"newspaper", "outlet", "broadcaster", "channel", "magazine", "daily", "publisher"}
+NEWS_NAME_ENDINGS = ("Journal", "Times", "Post", "News", "Gazette", "Herald", "Tribune", "Zeitung")
+GOVERNMENT_NAME_WORDS = {
+    "Ministry", "Department", "Administration", "Parliament", "Congress", "Senate", "Bundestag",
+    "Kremlin", "White House", "Pentagon", "Commission", "Cabinet", "Government", "Treasury",
+    "Agency", "Bureau", "Duma", "Assembly", "Court", "Police", "Army", "Navy",
+}
+PARTY_NAME_WORDS = {"Party", "Democrats", "Republicans"}
+# Capitalised words that end an organisation's name when NER calls it a facility.
+ORGANIZATION_NAME_ENDINGS = {
+    "Center", "Centre", "Institute", "Foundation", "University", "College", "Council", "Fund",
+    "Group", "Association", "Agency", "Commission", "Committee", "Organization", "Organisation",
+}
+# Words after which a name is not an organisation of its own but a government ("the Trump administration").
+GOVERNMENT_NOUNS = {"administration", "government", "cabinet", "regime"}
+# Descriptions that point back to an entity the article names.
+DESCRIPTION_CLASSES = {
+    "outlet": "news",
+    "newspaper": "news",
+    "broadcaster": "news",
+    "ministry": "ministry",
+    "country": "country",
+    "nation": "country",
+}
+MODAL_WORDS = {"could", "might", "may", "would", "should", "can", "will", "must", "'ll", "’ll"}
+# Verbs under which an action is only intended, not done ("threatened to impose tariffs").
+UNREAL_VERBS = {
+    "threaten", "consider", "plan", "propose", "warn", "want", "seek", "hope", "try", "vow",
+    "promise", "intend", "weigh", "mull", "expect", "refuse", "deny", "fail", "need", "decline",
+    "urge", "call", "ask", "demand",
+}
+
+
+@cache
+def role_kinds() -> dict[str, str]:
+    """Role noun (lower case, possibly several words) → kind of role (see ``data/roles.tsv``)."""
+    kinds: dict[str, str] = {}
+    text = resources.files("kg").joinpath("data/roles.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, kind = line.split("\t")
+            kinds[word.strip()] = kind.strip()
+    return kinds
+
+
+@cache
+def news_outlets() -> frozenset[str]:
+    """Normalised names of well-known news organisations."""
+    text = resources.files("kg").joinpath("data/outlets.txt").read_text(encoding="utf-8")
+    return frozenset(
+        normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )

@@ -1,0 +1,424 @@
+"""Find the entities one article names and merge every mention of the same thing.
+
+spaCy's NER proposes mentions; the article as a whole decides their class (a name typed PERSON
+in one sentence and ORG in another is one Person), and inside the article name parts ("Wang" →
+Wang Xiaohong), short names ("the Journal"), acronyms ("WSJ") and country spellings ("U.S.",
+"America") join the entity they stand for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.lexicon import (
+    GOVERNMENT_NAME_WORDS,
+    GOVERNMENT_NOUNS,
+    NEWS_NAME_ENDINGS,
+    ORGANIZATION_NAME_ENDINGS,
+    PARTY_NAME_WORDS,
+    news_outlets,
+    role_kinds,
+)
+from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
+from kg.ontology import KG
+from kg.records import Entity
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
+# How much more specific a class is: the most specific one seen for an entity wins.
+_SPECIFICITY = {
+    KG.NewsOrganization: 2, KG.GovernmentBody: 2, KG.PoliticalParty: 2, KG.City: 2,
+    KG.Organization: 1, KG.Place: 1, KG.Country: 3, KG.Person: 3,
+}
+COARSE_CLASS = {
+    KG.Person: "person", KG.Organization: "organization", KG.GovernmentBody: "organization",
+    KG.NewsOrganization: "organization", KG.PoliticalParty: "organization",
+    KG.Country: "country", KG.City: "place", KG.Place: "place", KG.TariffEvent: "event",
+}
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title written before a person's name: "German Chancellor", "Treasury Secretary"."""
+
+    text: str
+    kind: str
+    countries: tuple[str, ...]
+    organizations: tuple[Token, ...]
+    start: int
+
+
+@dataclass
+class _Group:
+    """Mentions that share one normalised name (or one country) before merging."""
+
+    identity: str
+    votes: Counter[str] = field(default_factory=Counter)
+    forms: Counter[str] = field(default_factory=Counter)
+    tokens: list[tuple[int, int]] = field(default_factory=list)
+    country_code: str | None = None
+
+
+class ArticleEntities:
+    """The entities of one parsed article and which tokens mention each of them.
+
+    >>> import spacy
+    >>> entities = ArticleEntities(spacy.blank("en")("Nothing here."))
+    >>> entities.entities()
+    ()
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self._token_key: dict[int, str] = {}
+        self._classes: dict[str, URIRef] = {}
+        self._names: dict[str, str] = {}
+        self._identities: dict[str, str] = {}
+        self._forms: dict[str, Counter[str]] = defaultdict(Counter)
+        self._mention_starts: dict[str, list[int]] = defaultdict(list)
+        self._build()
+
+    # -- lookups used by the relation rules -------------------------------------------------
+
+    def key_at(self, token: Token) -> str | None:
+        """The entity a token belongs to, if any."""
+        return self._token_key.get(token.i)
+
+    def cls(self, key: str) -> URIRef:
+        """The class of an entity."""
+        return self._classes[key]
+
+    def name(self, key: str) -> str:
+        """The canonical name of an entity."""
+        return self._names[key]
+
+    def keys(self) -> list[str]:
+        """Every entity key, in order of first mention."""
+        return sorted(self._classes, key=lambda k: min(self._mention_starts[k] or [len(self.doc)]))
+
+    def mentions_before(self, token: Token, classes: set[URIRef]) -> list[tuple[int, str]]:
+        """(token index, key) of mentions of the given classes that start before ``token``."""
+        found = [
+            (start, key)
+            for key, starts in self._mention_starts.items()
+            if self._classes[key] in classes
+            for start in starts
+            if start < token.i
+        ]
+        return sorted(found)
+
+    def refine_class(self, key: str, cls: URIRef) -> None:
+        """Narrow an entity's class from context ("a Washington think tank", "the outlet")."""
+        current = self._classes[key]
+        if COARSE_CLASS[current] == COARSE_CLASS[cls] and _SPECIFICITY[cls] >= _SPECIFICITY[current]:
+            self._classes[key] = cls
+
+    def add_derived(
+        self, name: str, cls: URIRef, identity: str, tokens: Iterable[Token] = ()
+    ) -> str:
+        """Add an entity the text implies but NER does not name (a ministry from a title)."""
+        key = "derived:" + identity
+        if key not in self._classes:
+            self._classes[key] = cls
+            self._names[key] = name
+            self._identities[key] = identity
+        for token in tokens:
+            self._token_key.setdefault(token.i, key)
+        start = min((t.i for t in tokens), default=len(self.doc))
+        self._mention_starts[key].append(start)
+        return key
+
+    def add_form(self, key: str, form: str) -> None:
+        """Record another surface form of an entity ("President Trump")."""
+        self._forms[key][form] += 1
+
+    def entities(self) -> tuple[Entity, ...]:
+        """The article's entities as records."""
+        return tuple(
+            Entity(
+                key=key,
+                cls=self._classes[key],
+                name=self._names[key],
+                identity=self._identities[key],
+                forms=frozenset(self._forms[key]) | {self._names[key]},
+                mention_count=max(1, len(self._mention_starts[key])),
+            )
+            for key in self.keys()
+        )
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        lowercase_words = {t.lower_ for t in self.doc if t.is_lower}
+        groups: dict[str, _Group] = {}
+        for ent in self.doc.ents:
+            if ent.label_ not in ENTITY_LABELS:
+                continue
+            span = trim_mention(ent)
+            if span is None or _is_common_word(span, lowercase_words):
+                continue
+            country = find_country(span.text) if span.label_ != "PERSON" else None
+            if country is not None:
+                identity = "country:" + country.code
+            else:
+                identity = normalise_name(span.text)
+            if not identity:
+                continue
+            group = groups.setdefault(identity, _Group(identity))
+            if country is not None:
+                group.country_code = country.code
+            group.votes[_vote_label(span)] += _vote_weight(span)
+            group.forms[span.text] += 1
+            group.tokens.append((span.start, span.end))
+        merged = _merge_groups(groups)
+        for root, members in merged.items():
+            self._add_cluster(root, [groups[m] for m in members])
+
+    def _add_cluster(self, root: str, members: list[_Group]) -> None:
+        votes: Counter[str] = Counter()
+        forms: Counter[str] = Counter()
+        for member in members:
+            votes.update(member.votes)
+            forms.update(member.forms)
+        head = next(m for m in members if m.identity == root)
+        cls, name, identity = _classify(head, votes, forms)
+        if cls is None:
+            return
+        key = identity
+        self._classes[key] = cls
+        self._names[key] = name
+        self._identities[key] = identity
+        self._forms[key].update(forms)
+        for member in members:
+            for start, end in member.tokens:
+                self._mention_starts[key].append(start)
+                for i in range(start, end):
+                    self._token_key[i] = key
+        if cls == KG.Person:
+            for start, end in head.tokens:
+                title = title_before(self.doc[start:end])
+                if title is not None:
+                    self.add_form(key, self.doc[title.start : end].text)
+
+
+def trim_mention(ent: Span) -> Span | None:
+    """The name inside an NER span: without a leading article, possessive or punctuation.
+
+    A capitalised "The" inside a sentence is part of the name ("The Wall Street Journal").
+    """
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct and doc[end - 1].text != "."):
+        end -= 1
+    while start < end and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    if start < end and doc[start].lower_ == "the":
+        if doc[start].text == "the" or doc[start].is_sent_start or end - start == 1:
+            start += 1
+    while start < end and doc[start].lower_ in HONORIFICS:
+        start += 1
+    if start >= end:
+        return None
+    span = Span(doc, start, end, label=ent.label_)
+    if not any(ch.isalpha() for ch in span.text) or span.text.islower():
+        return None
+    return span
+
+
+def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
+    """A one-word name the article also writes in lower case is a common word ("Fentanyl")."""
+    return len(span) == 1 and span[0].lower_ in lowercase_words and span.label_ != "GPE"
+
+
+def _vote_label(span: Span) -> str:
+    if span.label_ == "PERSON" or title_before(span) is not None:
+        return "PERSON"
+    if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
+        # "the Trump administration": the name is a person's, the administration is the organisation.
+        return "NAME"
+    return span.label_
+
+
+def _vote_weight(span: Span) -> float:
+    return 3.0 if title_before(span) is not None else 1.0
+
+
+def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
+    """Join name parts, short names and acronyms to the one fuller name they stand for."""
+    parent = {identity: identity for identity in groups}
+    words = {identity: identity.split() for identity in groups}
+    people = [g for g in groups.values() if _leading_vote(g) == "PERSON" and len(words[g.identity]) > 1]
+    organizations = [
+        g for g in groups.values() if _leading_vote(g) in {"ORG", "FAC"} and len(words[g.identity]) > 1
+    ]
+    for group in groups.values():
+        if group.country_code is not None:
+            continue
+        mine = words[group.identity]
+        vote = _leading_vote(group)
+        if vote in {"PERSON", "ORG", "NAME"}:
+            targets = [p for p in people if p is not group and _is_name_part(mine, words[p.identity])]
+            if len(targets) == 1:
+                parent[group.identity] = targets[0].identity
+                continue
+        if vote in {"ORG", "FAC", "GPE"} and len(mine) == 1:
+            targets = [
+                o
+                for o in organizations
+                if o is not group and (mine[0] == words[o.identity][-1] or _is_acronym(group, o))
+            ]
+            if len(targets) == 1:
+                parent[group.identity] = targets[0].identity
+    merged: dict[str, list[str]] = defaultdict(list)
+    for identity in groups:
+        root = identity
+        while parent[root] != root:
+            root = parent[root]
+        merged[root].append(identity)
+    return merged
+
+
+def _leading_vote(group: _Group) -> str:
+    return max(sorted(group.votes), key=lambda label: group.votes[label])
+
+
+def _is_name_part(part: list[str], full: list[str]) -> bool:
+    """"wang" of "wang xiaohong", "trump" of "donald trump", "donald trump" of "donald j trump"."""
+    if len(part) >= len(full):
+        return False
+    if len(part) == 1:
+        return part[0] in (full[0], full[-1])
+    return part[0] == full[0] and part[-1] == full[-1]
+
+
+def _is_acronym(short: _Group, full: _Group) -> bool:
+    form = max(short.forms, key=len)
+    letters = re.sub(r"[^A-Za-z]", "", form)
+    if not (2 <= len(letters) <= 6 and letters.isupper()):
+        return False
+    long_form = max(full.forms, key=len)
+    initials = "".join(
+        w[0] for w in re.findall(r"[A-Za-z][\w-]*", long_form) if w[0].isupper() and w != "The"
+    )
+    return initials == letters
+
+
+def _classify(
+    group: _Group, votes: Counter[str], forms: Counter[str]
+) -> tuple[URIRef | None, str, str]:
+    """Class, canonical name and identity of a merged cluster."""
+    if group.country_code is not None:
+        return KG.Country, _country_name(group.country_code), "country:" + group.country_code
+    label = _leading_vote(group) if group.votes else max(votes, key=lambda v: votes[v])
+    name = _canonical_name(forms, label)
+    identity = normalise_name(name)
+    if label in {"PERSON", "NAME"}:
+        return KG.Person, name, identity
+    if label in {"GPE", "LOC"}:
+        city = find_city(name)
+        if city is not None and label == "GPE":
+            return KG.City, city.name, normalise_name(city.name)
+        return KG.Place, name, identity
+    if label == "FAC":
+        if name.split()[-1] in ORGANIZATION_NAME_ENDINGS:
+            return organization_class(name), name, identity
+        return KG.Place, name, identity
+    return organization_class(name), name, identity
+
+
+def organization_class(name: str) -> URIRef:
+    """The most specific organisation class a name alone shows."""
+    words = set(name.split())
+    if normalise_name(name) in news_outlets() or name.endswith(NEWS_NAME_ENDINGS):
+        return KG.NewsOrganization
+    if words & PARTY_NAME_WORDS:
+        return KG.PoliticalParty
+    if words & GOVERNMENT_NAME_WORDS or "White House" in name:
+        return KG.GovernmentBody
+    return KG.Organization
+
+
+def _canonical_name(forms: Counter[str], label: str) -> str:
+    """The fullest form: most words, then most frequent, then alphabetical (for determinism)."""
+    def rank(form: str) -> tuple[int, int, int, str]:
+        starts_with_the = form.startswith("The ")
+        return (-len(form.split()) + starts_with_the, -starts_with_the, -forms[form], form)
+
+    candidates = [f for f in forms if not (label == "PERSON" and f.isupper())]
+    return sorted(candidates or forms, key=rank)[0]
+
+
+def _country_name(code: str) -> str:
+    from kg.gazetteer import find_country_by_code
+
+    return find_country_by_code(code).name
+
+
+def title_before(span: Span) -> Title | None:
+    """The title written before a name, if its last word is a known role.
+
+    "Treasury Secretary Scott Bessent" → "Treasury Secretary"; "German Chancellor Angela
+    Merkel" → "Chancellor" with country Germany; "President Donald Trump" → "President".
+    """
+    doc = span.doc
+    inside = set(range(span.start, span.end))
+    i = span.start - 1
+    while i >= 0:
+        token = doc[i]
+        if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss", "case"}:
+            break
+        if not (token.text[:1].isupper() or token.tag_ == "POS"):
+            break
+        inside.add(i)
+        i -= 1
+    start = i + 1
+    if start == span.start:
+        return None
+    words = [t for t in doc[start : span.start]]
+    roles = role_kinds()
+    role_end = len(words)
+    kind = None
+    for size in (3, 2, 1):
+        if role_end - size >= 0:
+            phrase = " ".join(t.lower_ for t in words[role_end - size : role_end])
+            if phrase in roles:
+                kind = roles[phrase]
+                break
+    if kind is None:
+        return None
+    countries: list[str] = []
+    organizations: list[Token] = []
+    title_words: list[Token] = []
+    for token in words:
+        country = find_demonym(token.text) if token.ent_type_ == "NORP" else None
+        if country is None and token.ent_type_ == "GPE" and token.dep_ == "poss":
+            country = find_country(token.text)
+        if country is not None:
+            countries.append(country.code)
+        elif token.tag_ == "POS":
+            continue
+        elif token.ent_type_ == "ORG" and kind not in {"minister", "head_of_state", "head_of_government"}:
+            organizations.append(token)
+        else:
+            title_words.append(token)
+    if not title_words:
+        return None
+    return Title(
+        text=" ".join(t.text for t in title_words),
+        kind=kind,
+        countries=tuple(countries),
+        organizations=tuple(organizations),
+        start=start,
+    )
+
+
+def stable_hash(*parts: str) -> str:
+    """Sixteen hex digits of SHA-256 over the parts: the same parts give the same hash anywhere."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,489 @@
+"""Relations between the entities of one article, read off the dependency parse.
+
+Each rule is a generator over the parsed article that yields :class:`Relation` records with the
+rule's name and a confidence. Rules stay silent when the sentence hedges (a modal, a negation,
+an intention verb): a missing edge costs less than a wrong one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from rdflib import Literal, URIRef
+from spacy.tokens import Span, Token
+
+from kg.extract.lexicon import (
+    DESCRIPTION_CLASSES,
+    GOVERNMENT_NOUNS,
+    MODAL_WORDS,
+    NEWS_NOUNS,
+    ORGANIZATION_NOUNS,
+    UNREAL_VERBS,
+    role_kinds,
+)
+from kg.extract.mentions import COARSE_CLASS, ArticleEntities, Title, title_before
+from kg.gazetteer import find_country, find_demonym, normalise_name
+from kg.ontology import KG
+from kg.records import Relation
+
+ORGANIZATIONS = {KG.Organization, KG.GovernmentBody, KG.NewsOrganization, KG.PoliticalParty}
+PLACES = {KG.Place, KG.City, KG.Country}
+PRONOUNS = {"he": KG.Person, "she": KG.Person, "him": KG.Person, "her": KG.Person}
+POSSESSIVE_PRONOUNS = {"his", "her"}
+
+# Role kind × class of what the role is held in → property.
+ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
+    ("head_of_state", "country"): KG.headOfState,
+    ("head_of_state", "organization"): KG.headOf,
+    ("head_of_government", "country"): KG.headOfGovernment,
+    ("minister", "country"): KG.ministerOf,
+    ("official", "country"): KG.officialOf,
+    ("official", "organization"): KG.worksFor,
+    ("spokesperson", "country"): KG.spokespersonOf,
+    ("spokesperson", "organization"): KG.spokespersonOf,
+    ("founder", "organization"): KG.founderOf,
+    ("head", "organization"): KG.headOf,
+    ("member", "organization"): KG.memberOf,
+    ("employee", "organization"): KG.worksFor,
+}
+# A person who holds one of these offices for a country is its citizen.
+CITIZEN_KINDS = {"head_of_state", "head_of_government", "minister", "official"}
+
+# Verb lemma → property for actions between actors ("Trump has blamed China").
+ACTION_VERBS: dict[str, URIRef] = {
+    "accuse": KG.accused,
+    "blame": KG.blamed,
+    "criticize": KG.criticized,
+    "criticise": KG.criticized,
+    "condemn": KG.criticized,
+    "denounce": KG.criticized,
+    "slam": KG.criticized,
+    "praise": KG.praised,
+    "hail": KG.praised,
+    "commend": KG.praised,
+    "threaten": KG.threatened,
+    "sanction": KG.sanctioned,
+    "meet": KG.metWith,
+    "tell": KG.told,
+    "ask": KG.asked,
+    "kill": KG.killed,
+    "murder": KG.killed,
+    "assassinate": KG.killed,
+}
+# "the minister of public security" → the ministry it heads.
+MINISTRY_TOPICS = {"foreign": "Foreign Affairs", "defense": "Defense", "defence": "Defence"}
+
+
+class RelationFinder:
+    """Runs every rule over one article; rules share the entity table and the evidence helper."""
+
+    def __init__(self, entities: ArticleEntities) -> None:
+        self.entities = entities
+        self.doc = entities.doc
+        self.rules: list[Callable[[], Iterator[Relation]]] = [
+            self.find_role_appositions,
+            self.find_title_compounds,
+            self.find_government_bodies,
+            self.find_organization_places,
+            self.find_actions,
+        ]
+
+    def find_all(self) -> Iterator[Relation]:
+        """Every relation the rules find, in rule order."""
+        for rule in self.rules:
+            yield from rule()
+
+    # -- shared helpers ---------------------------------------------------------------------
+
+    def relation(
+        self,
+        subject: str,
+        predicate: URIRef,
+        obj: str | Literal,
+        token: Token,
+        confidence: float,
+        rule: str,
+    ) -> Relation:
+        """A relation whose evidence is the sentence ``token`` stands in."""
+        sentence = token.sent
+        text = sentence.text.strip()
+        start = sentence.start_char + (len(sentence.text) - len(sentence.text.lstrip()))
+        return Relation(
+            subject=subject,
+            predicate=predicate,
+            object=obj,
+            sentence=text,
+            start_char=start,
+            end_char=start + len(text),
+            confidence=confidence,
+            rule=rule,
+        )
+
+    def coarse(self, key: str) -> str:
+        return COARSE_CLASS[self.entities.cls(key)]
+
+    def entity(self, token: Token) -> tuple[str | None, float]:
+        """The entity a token stands for, and how sure that link is.
+
+        A name is sure; a role noun in apposition to a name is the person ("China's minister …,
+        Wang Xiaohong"); a definite description ("the outlet") or a pronoun is less sure.
+        """
+        key = self.entities.key_at(token)
+        if key is not None:
+            return key, 1.0
+        for child in token.children:
+            if child.dep_ == "appos":
+                key = self.entities.key_at(child)
+                if key is not None and self.coarse(key) == "person":
+                    return key, 1.0
+        if token.lower_ in PRONOUNS or token.lower_ in POSSESSIVE_PRONOUNS:
+            return self.resolve_pronoun(token), 0.8
+        if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
+            return self.resolve_description(token), 0.8
+        return None, 0.0
+
+    def resolve_pronoun(self, token: Token) -> str | None:
+        """He/she → the nearest person named earlier in the sentence, else the only person of
+        the previous sentence."""
+        people = {KG.Person}
+        sentence = token.sent
+        before = [(i, k) for i, k in self.entities.mentions_before(token, people) if i >= sentence.start]
+        if before:
+            return before[-1][1]
+        if sentence.start == 0:
+            return None
+        previous = self.doc[sentence.start - 1].sent
+        keys = {
+            k for i, k in self.entities.mentions_before(token, people) if previous.start <= i < previous.end
+        }
+        return keys.pop() if len(keys) == 1 else None
+
+    def resolve_description(self, token: Token) -> str | None:
+        """"the president" → the one person the article titles President; "the outlet" → the one
+        news organisation it names; "the country" → the last country named before it."""
+        lemma = token.lemma_.lower() or token.lower_
+        kind = DESCRIPTION_CLASSES.get(lemma)
+        if kind == "country":
+            before = self.entities.mentions_before(token, {KG.Country})
+            return before[-1][1] if before else None
+        if kind == "news":
+            outlets = {k for _, k in self.entities.mentions_before(token, {KG.NewsOrganization})}
+            return outlets.pop() if len(outlets) == 1 else None
+        if kind == "ministry":
+            ministries = {
+                k for k in self.entities.keys() if k.startswith("derived:") and "ministry" in k
+            }
+            return ministries.pop() if len(ministries) == 1 else None
+        if lemma in role_kinds():
+            holders = {
+                k
+                for k in self.entities.keys()
+                if self.coarse(k) == "person"
+                and any(f.lower().startswith(lemma + " ") for f in self._forms(k))
+            }
+            return holders.pop() if len(holders) == 1 else None
+        return None
+
+    def _forms(self, key: str) -> set[str]:
+        return set(self.entities._forms[key])
+
+    # -- rules ------------------------------------------------------------------------------
+
+    def find_role_appositions(self) -> Iterator[Relation]:
+        """"Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
+        "China's minister of public security, Wang Xiaohong" → ministerOf China."""
+        for token in self.doc:
+            if token.dep_ != "appos":
+                continue
+            pairs = [(token.head, token), (token, token.head)]
+            for person_token, role in pairs:
+                person = self.entities.key_at(person_token)
+                if person is None or self.coarse(person) != "person":
+                    continue
+                if self.entities.key_at(role) is not None:
+                    continue
+                yield from self._role_relations(person, role, "apposition-role")
+
+    def _role_relations(self, person: str, role: Token, rule: str) -> Iterator[Relation]:
+        """Relations a role noun states: the position, and who it is held in."""
+        roles = [role] + [c for c in role.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
+        kinds = [k for k in (_role_kind(r) for r in roles) if k is not None]
+        if not kinds:
+            return
+        kind = kinds[0]
+        position = _position_text(role, self.entities)
+        yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
+        for holder, confidence in self._role_holders(role):
+            yield from self._holder_relations(person, kind, holder, position, role, confidence, rule)
+
+    def _role_holders(self, role: Token) -> Iterator[tuple[str, float]]:
+        """The organisations and countries a role noun is attached to."""
+        seen: set[str] = set()
+        for token in _role_attachments(role):
+            key = self.entities.key_at(token)
+            if key is None and token.ent_type_ == "NORP":
+                country = find_demonym(token.text)
+                key = "country:" + country.code if country else None
+                if key not in self.entities.keys():
+                    key = None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            yield key, 0.85
+
+    def _holder_relations(
+        self, person: str, kind: str, holder: str, position: str, role: Token, confidence: float, rule: str
+    ) -> Iterator[Relation]:
+        coarse = self.coarse(holder)
+        prop = ROLE_PROPERTIES.get((kind, coarse))
+        if prop is None:
+            return
+        yield self.relation(person, prop, holder, role, confidence, rule)
+        if coarse == "country" and kind in CITIZEN_KINDS:
+            yield self.relation(person, KG.citizenOf, holder, role, confidence * 0.9, rule)
+        if kind == "minister" and coarse == "country":
+            ministry = self._ministry_from_title(position, holder)
+            if ministry is not None:
+                yield self.relation(person, KG.headOf, ministry, role, confidence * 0.9, rule)
+                yield self.relation(ministry, KG.partOf, holder, role, confidence * 0.9, rule)
+
+    def _ministry_from_title(self, position: str, country: str) -> str | None:
+        """"minister of public security" → the Ministry of Public Security of that country."""
+        words = position.split()
+        if len(words) >= 3 and words[0].lower() == "minister" and words[1] == "of":
+            topic = " ".join(w.capitalize() if w not in {"and", "of", "the"} else w for w in words[2:])
+        elif len(words) == 2 and words[1].lower() in {"minister", "secretary"}:
+            topic = MINISTRY_TOPICS.get(words[0].lower(), words[0].capitalize())
+        else:
+            return None
+        return self._ministry(topic, country, ())
+
+    def _ministry(self, topic: str, country: str, tokens: tuple[Token, ...]) -> str:
+        name = f"Ministry of {topic}"
+        country_name = self.entities.name(country)
+        identity = normalise_name(f"{country_name} {name}")
+        key = self.entities.add_derived(name, KG.GovernmentBody, identity, tokens)
+        if tokens:
+            self.entities.add_form(key, self.doc[tokens[0].i : tokens[-1].i + 1].text)
+        return key
+
+    def find_title_compounds(self) -> Iterator[Relation]:
+        """"Treasury Secretary Scott Bessent" → holdsPosition "Treasury Secretary"; "German
+        Chancellor Angela Merkel" → headOfGovernment and citizenOf Germany."""
+        done: set[tuple[str, int]] = set()
+        for ent in self.doc.ents:
+            key = self.entities.key_at(ent.root)
+            if key is None or self.coarse(key) != "person":
+                continue
+            title = title_before(ent)
+            if title is None or (key, title.start) in done:
+                continue
+            done.add((key, title.start))
+            yield from self._title_relations(key, title, ent)
+
+    def _title_relations(self, person: str, title: Title, ent: Span) -> Iterator[Relation]:
+        anchor = ent.root
+        rule = "title-compound"
+        yield self.relation(person, KG.holdsPosition, Literal(title.text), anchor, 0.9, rule)
+        holders = ["country:" + code for code in title.countries]
+        holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
+        for holder in holders:
+            if holder in self.entities.keys():
+                yield from self._holder_relations(
+                    person, title.kind, holder, title.text, anchor, 0.85, rule
+                )
+
+    def find_government_bodies(self) -> Iterator[Relation]:
+        """"China's commerce ministry" → a Ministry of Commerce that is partOf China;
+        "the Trump administration" → a government body of its own."""
+        for token in self.doc:
+            lemma = token.lower_
+            if lemma in {"ministry", "ministries"} and self.entities.key_at(token) is None:
+                country = self._country_modifier(token)
+                topics = [c for c in token.children if c.dep_ in {"compound", "amod"} and c.is_alpha]
+                topics = [t for t in topics if t.ent_type_ not in {"GPE", "NORP"}]
+                if country is None or len(topics) != 1:
+                    continue
+                topic = MINISTRY_TOPICS.get(topics[0].lower_, topics[0].text.capitalize())
+                ministry = self._ministry(topic, country, (topics[0], token))
+                yield self.relation(ministry, KG.partOf, country, token, 0.85, "government-body")
+            elif lemma in GOVERNMENT_NOUNS and self.entities.key_at(token) is None:
+                names = [c for c in token.children if c.dep_ == "compound"]
+                keys = {self.entities.key_at(c) for c in names} - {None}
+                if len(keys) == 1 and len(names) >= 1:
+                    person = keys.pop()
+                    if person is not None and self.coarse(person) == "person":
+                        surname = self.entities.name(person).split()[-1]
+                        name = f"{surname} {token.lower_}"
+                        self.entities.add_derived(
+                            name, KG.GovernmentBody, normalise_name(name), (token,)
+                        )
+        return
+        yield  # pragma: no cover - keeps this a generator when nothing is found
+
+    def _country_modifier(self, token: Token) -> str | None:
+        """The country written as a possessive or national adjective on a noun ("China's",
+        "Chinese")."""
+        for child in token.children:
+            if child.dep_ not in {"poss", "amod", "compound", "nmod"}:
+                continue
+            key = self.entities.key_at(child)
+            if key is not None and self.coarse(key) == "country":
+                return key
+            if child.ent_type_ == "NORP":
+                country = find_demonym(child.text)
+                if country is not None and "country:" + country.code in self.entities.keys():
+                    return "country:" + country.code
+        return None
+
+    def find_organization_places(self) -> Iterator[Relation]:
+        """"the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
+        "the Berlin-based institute" → basedIn Berlin."""
+        for token in self.doc:
+            if token.dep_ == "appos" and token.lower_ in ORGANIZATION_NOUNS:
+                org = self._described_organization(token)
+                if org is None:
+                    continue
+                if token.lower_ in NEWS_NOUNS:
+                    self.entities.refine_class(org, KG.NewsOrganization)
+                for modifier in token.children:
+                    place = self.entities.key_at(modifier)
+                    if modifier.dep_ in {"compound", "amod", "nmod"} and place:
+                        if self.entities.cls(place) in PLACES:
+                            yield self.relation(org, KG.basedIn, place, token, 0.8, "apposition-place")
+            elif token.dep_ == "amod" and token.lower_.endswith("based"):
+                org = self.entities.key_at(token.head)
+                if org is None or self.coarse(org) != "organization":
+                    continue
+                for modifier in token.subtree:
+                    place = self.entities.key_at(modifier)
+                    if place and self.entities.cls(place) in PLACES:
+                        yield self.relation(org, KG.basedIn, place, token, 0.8, "based-in")
+                        break
+
+    def _described_organization(self, appos: Token) -> str | None:
+        """The organisation an apposition like ", a Washington think tank" describes: its head,
+        or the organisation named just before the comma (the parser often attaches such an
+        apposition to the sentence's subject instead)."""
+        candidates = [appos.head]
+        left = appos.left_edge.i - 1
+        while left >= 0 and self.doc[left].is_punct:
+            left -= 1
+        if left >= 0:
+            candidates.append(self.doc[left])
+        for token in candidates:
+            key = self.entities.key_at(token)
+            if key is not None and self.coarse(key) == "organization":
+                return key
+        return None
+
+    def find_actions(self) -> Iterator[Relation]:
+        """"Trump has blamed China", "Yun Sun … told the Journal", "X was accused by Y"."""
+        for verb in self.doc:
+            prop = ACTION_VERBS.get(verb.lemma_.lower())
+            if prop is None or verb.pos_ not in {"VERB", "AUX"} or _is_hedged(verb):
+                continue
+            subject_token = object_token = None
+            for child in verb.children:
+                if child.dep_ == "nsubj":
+                    subject_token = child
+                elif child.dep_ == "dobj":
+                    object_token = child
+                elif child.dep_ == "nsubjpass":
+                    object_token = child
+                elif child.dep_ == "agent":
+                    subject_token = next((c for c in child.children if c.dep_ == "pobj"), None)
+                elif child.dep_ == "prep" and child.lower_ == "with" and prop == KG.metWith:
+                    object_token = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if subject_token is None or object_token is None:
+                continue
+            subject, subject_sure = self.entity(subject_token)
+            obj, object_sure = self.entity(object_token)
+            if subject is None or obj is None or subject == obj:
+                continue
+            confidence = 0.75 * min(subject_sure, object_sure)
+            yield self.relation(subject, prop, obj, verb, round(confidence, 2), f"verb-{verb.lemma_.lower()}")
+
+
+def _role_kind(token: Token) -> str | None:
+    roles = role_kinds()
+    left = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.ent_type_ == ""]
+    for modifier in left:
+        phrase = f"{modifier.lower_} {token.lower_}"
+        if phrase in roles:
+            return roles[phrase]
+    return roles.get(token.lower_)
+
+
+def _role_attachments(role: Token) -> Iterator[Token]:
+    """Tokens naming where a role is held: possessives and compounds on the role noun, and
+    objects of of/at/for/with phrases below it, through nested nouns and their appositions."""
+    stack = [role]
+    depth = 0
+    while stack and depth < 6:
+        depth += 1
+        node = stack.pop(0)
+        for child in node.children:
+            if child.dep_ in {"poss", "compound", "nmod", "amod"}:
+                yield child
+            elif child.dep_ == "prep" and child.lower_ in {"of", "at", "for", "with"}:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        yield obj
+                        stack.append(obj)
+            elif child.dep_ == "appos" and node is not role:
+                yield child
+                stack.append(child)
+
+
+def _position_text(role: Token, entities: ArticleEntities) -> str:
+    """The title as written: the role noun with its modifiers and its "of" phrase, without
+    determiners, possessive owners, names of the employer or following appositions."""
+    keep: list[Token] = []
+    for token in role.subtree:
+        if token.i < role.i:
+            if token.head.i != role.i or token.dep_ in {"det", "poss", "case", "punct"}:
+                continue
+            if entities.key_at(token) is not None or token.ent_type_ in {"NORP", "GPE", "ORG"}:
+                continue
+            keep.append(token)
+        elif token.i == role.i:
+            keep.append(token)
+        else:
+            keep.append(token)
+    # Cut the right side at the first comma, apposition or employer phrase ("at the Stimson Center").
+    result: list[Token] = []
+    for token in keep:
+        if token.i > role.i:
+            if token.is_punct and token.text in {",", ";", "(", ")", "—", "–"}:
+                break
+            if token.dep_ == "prep" and token.lower_ in {"at", "for", "with"}:
+                break
+            if token.dep_ in {"relcl", "acl"}:
+                break
+        result.append(token)
+    text = "".join(t.text_with_ws for t in result).strip()
+    return text.rstrip(",;:")
+
+
+def _is_hedged(verb: Token) -> bool:
+    """Whether a verb's action is negated, only possible, or only intended."""
+    for child in verb.children:
+        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in MODAL_WORDS):
+            return True
+        if child.dep_ == "mark" and child.lower_ in {"if", "unless", "whether"}:
+            return True
+    head = verb
+    while head.dep_ in {"xcomp", "ccomp", "conj"} and head.head.i != head.i:
+        head = head.head
+        if head.lemma_.lower() in UNREAL_VERBS and head is not verb:
+            return True
+        if any(c.dep_ == "neg" for c in head.children):
+            return True
+    return False
+
+
+def country_key(text: str) -> str | None:
+    """The entity key a country name or demonym would have."""
+    country = find_country(text) or find_demonym(text)
+    return "country:" + country.code if country else None

