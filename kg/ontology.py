@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, DefinedNamespace
+from rdflib.namespace import OWL, RDF, RDFS, XSD, DefinedNamespace
 
 ONTOLOGY_IRI = "https://w3id.org/kg-news/ontology"
 RESOURCE_BASE = "https://w3id.org/kg-news/id/"
@@ -166,4 +166,6 @@ def is_allowed(prop: URIRef, subject_class: URIRef, object_class: URIRef) -> boo
     # Classes from outside kg (rdf:Statement, datatypes) are their own only ancestor.
     subject_ok = not domain or bool(ancestors.get(subject_class, {subject_class}) & domain)
     object_ok = not range_ or bool(ancestors.get(object_class, {object_class}) & range_)
+    if RDFS.Literal in range_ and str(object_class).startswith(str(XSD)):
+        object_ok = True
     return subject_ok and object_ok

@@ -37,7 +37,8 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
-from kg.ontology import ONTOLOGY_IRI, RESOURCE_BASE
+from kg.errors import KgError
+from kg.rdf import PREFIXES as GRAPH_PREFIXES
 
 __all__ = [
     "FORMATS",
@@ -56,24 +57,7 @@ __all__ = [
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 #: The prefixes of the output contract, predeclared in every query and used to shorten IRIs.
-PREFIXES: Mapping[str, str] = {
-    "kg": ONTOLOGY_IRI + "#",
-    "person": RESOURCE_BASE + "person/",
-    "organization": RESOURCE_BASE + "organization/",
-    "country": RESOURCE_BASE + "country/",
-    "place": RESOURCE_BASE + "place/",
-    "article": RESOURCE_BASE + "article/",
-    "event": RESOURCE_BASE + "event/",
-    "statement": RESOURCE_BASE + "statement/",
-    "schema": "http://schema.org/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+PREFIXES: Mapping[str, str] = GRAPH_PREFIXES
 
 #: The output formats :func:`format_result` accepts.
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
@@ -103,11 +87,11 @@ _UPDATE_KEYWORD = re.compile(
 )
 
 
-class GraphLoadError(Exception):
+class GraphLoadError(KgError):
     """A graph file is missing, has an unknown extension or does not parse."""
 
 
-class QueryError(Exception):
+class QueryError(KgError):
     """A SPARQL query is not valid or fails while it runs."""
 
 

@@ -12,12 +12,9 @@ escaped, so an article can neither inject markup into a tooltip nor close the ``
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import math
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
@@ -31,6 +28,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
+from kg.export.files import write_atomically
 from kg.ontology import KG, PROV, SCHEMA
 
 __all__ = ["write_html"]
@@ -253,7 +251,7 @@ def write_html(graph: Graph, path: Path, *, title: str) -> None:
         edges=_script_json(edges),
         options=_script_json(json.loads(options)),
     )
-    _write_atomically(path, page.encode("utf-8"))
+    write_atomically(path, page.encode("utf-8"))
 
 
 def _in_kg(term: object) -> TypeGuard[URIRef]:
@@ -379,19 +377,3 @@ def _vis_asset(name: str) -> str:
     for part in _VIS_ASSETS:
         asset = asset / part
     return (asset / name).read_text(encoding="utf-8")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then move it into place."""
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise

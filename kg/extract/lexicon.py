@@ -14,7 +14,7 @@ ORGANIZATION_NOUNS = {
     "council", "court", "department", "firm", "foundation", "fund", "group", "institute",
     "institution", "league", "ministry", "network", "newspaper", "office", "organisation",
     "organization", "outlet", "party", "school", "service", "tank", "team", "union", "university",
-    "broadcaster", "channel", "magazine", "daily", "publisher", "agency",
+    "broadcaster", "channel", "magazine", "daily", "publisher",
 }
 NEWS_NOUNS = {"newspaper", "outlet", "broadcaster", "channel", "magazine", "daily", "publisher"}
 NEWS_NAME_ENDINGS = ("Journal", "Times", "Post", "News", "Gazette", "Herald", "Tribune", "Zeitung")

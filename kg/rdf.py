@@ -1,0 +1,126 @@
+"""Records → RDF per the output contract: typed, labelled entities, article nodes, the direct
+triples, and one reified rdf:Statement per (triple, article, sentence) carrying its evidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from kg.extract.mentions import stable_hash
+from kg.ontology import KG, PROV, RESOURCE_BASE, SCHEMA, is_allowed, load_ontology
+from kg.records import ArticleExtraction
+from kg.resolve import Resolution
+
+PREFIXES = {
+    "kg": str(KG._NS),
+    "person": RESOURCE_BASE + "person/",
+    "organization": RESOURCE_BASE + "organization/",
+    "country": RESOURCE_BASE + "country/",
+    "place": RESOURCE_BASE + "place/",
+    "article": RESOURCE_BASE + "article/",
+    "event": RESOURCE_BASE + "event/",
+    "statement": RESOURCE_BASE + "statement/",
+    "schema": str(SCHEMA),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "skos": str(SKOS),
+    "rdfs": str(RDFS),
+    "rdf": str(RDF),
+    "xsd": str(XSD),
+    "owl": str(OWL),
+}
+
+
+@dataclass
+class GraphReport:
+    """What building the graph kept and dropped, for the build summary and report.json."""
+
+    relations: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+
+def new_graph() -> Graph:
+    """An empty graph with kg's prefixes bound (and no others)."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def build_graph(
+    extractions: Iterable[ArticleExtraction], resolution: Resolution, min_confidence: float = 0.0
+) -> tuple[Graph, GraphReport]:
+    """The RDF graph of all articles.
+
+    A relation that breaks its property's domain or range (by the ontology) is dropped and
+    counted in the report, as is one below ``min_confidence``.
+    """
+    graph = new_graph()
+    report = GraphReport()
+    datatype_properties = set(load_ontology().subjects(RDF.type, OWL.DatatypeProperty))
+    mentioned: set[URIRef] = set()
+    for extraction in extractions:
+        document = extraction.document
+        article = URIRef(f"{RESOURCE_BASE}article/{document.id}")
+        graph.add((article, RDF.type, KG.NewsArticle))
+        graph.add((article, RDF.type, SCHEMA.NewsArticle))
+        graph.add((article, RDFS.label, Literal(document.title or document.source)))
+        graph.add((article, DCTERMS.source, Literal(document.source)))
+        if document.title:
+            graph.add((article, DCTERMS.title, Literal(document.title)))
+        for entity in extraction.entities:
+            iri = resolution.iri_of[(document.id, entity.key)]
+            if entity.cls != KG.TariffEvent:
+                graph.add((article, SCHEMA.mentions, iri))
+                mentioned.add(iri)
+        for relation in extraction.relations:
+            subject, obj = resolution.relation_terms(document.id, relation)
+            predicate = relation.predicate
+            subject_class = resolution.entities[subject].cls
+            if isinstance(obj, URIRef):
+                object_class = resolution.entities[obj].cls
+                allowed = predicate not in datatype_properties and is_allowed(predicate, subject_class, object_class)
+            else:
+                allowed = predicate in datatype_properties and is_allowed(
+                    predicate, subject_class, obj.datatype or XSD.string
+                )
+            name = predicate.removeprefix(str(KG._NS))
+            if not allowed:
+                report.dropped[f"{name}: {_local(subject_class)} → {_local(object_class) if isinstance(obj, URIRef) else 'literal'} breaks the domain or range"] += 1
+                continue
+            if relation.confidence < min_confidence:
+                report.dropped[f"{name}: confidence below {min_confidence}"] += 1
+                continue
+            report.relations[name] += 1
+            graph.add((subject, predicate, obj))
+            statement = URIRef(
+                f"{RESOURCE_BASE}statement/"
+                + stable_hash(str(subject), str(predicate), obj.n3(), document.id, str(relation.start_char))
+            )
+            graph.add((statement, RDF.type, RDF.Statement))
+            graph.add((statement, RDF.subject, subject))
+            graph.add((statement, RDF.predicate, predicate))
+            graph.add((statement, RDF.object, obj))
+            graph.add((statement, PROV.wasDerivedFrom, article))
+            graph.add((statement, KG.evidence, Literal(relation.sentence)))
+            graph.add((statement, KG.startChar, Literal(relation.start_char)))
+            graph.add((statement, KG.endChar, Literal(relation.end_char)))
+            graph.add((statement, KG.confidence, Literal(Decimal(str(round(relation.confidence, 3))))))
+            graph.add((statement, KG.rule, Literal(relation.rule)))
+            mentioned.update(t for t in (subject, obj) if isinstance(t, URIRef))
+    for iri in sorted(mentioned):
+        entity = resolution.entities[iri]
+        graph.add((iri, RDF.type, entity.cls))
+        graph.add((iri, RDFS.label, Literal(entity.label)))
+        for form in sorted(entity.forms):
+            graph.add((iri, SKOS.altLabel, Literal(form)))
+    return graph, report
+
+
+def _local(cls: URIRef) -> str:
+    return cls.removeprefix(str(KG._NS))
