@@ -116,12 +116,31 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
             candidates = sorted(set(full_people.get(words[0], [])))
             if len(candidates) == 1:
                 parent[key] = candidates[0]
+    for key, cluster in sorted(clusters.items()):
+        words = cluster.identity.split()
+        if _is_misread_surname(cluster, clusters, parent):
+            # NER often reads a bare surname as an organisation ("Trump said …"). Where the same
+            # word stands for a person elsewhere in the corpus and that person is unambiguous,
+            # the "organisation" is that person.
+            parent[key] = parent[("person", cluster.identity)]
         elif cluster.coarse == "organization" and len(words) == 1:
             acronyms = {n for n in cluster.names if n.isupper() and 2 <= len(n) <= 6}
             candidates = sorted({c for a in acronyms for c in initials.get(a, [])})
             if len(candidates) == 1:
                 parent[key] = candidates[0]
     return parent
+
+
+def _is_misread_surname(
+    cluster: _Cluster,
+    clusters: dict[tuple[str, str], _Cluster],
+    parent: dict[tuple[str, str], tuple[str, str]],
+) -> bool:
+    if cluster.coarse != "organization" or len(cluster.identity.split()) != 1:
+        return False
+    if set(cluster.classes) != {KG.Organization} or any(n.isupper() for n in cluster.names):
+        return False
+    return ("person", cluster.identity) in parent
 
 
 def _node(root: _Cluster, parts: list[_Cluster]) -> ResolvedEntity:

@@ -51,6 +51,7 @@ class Title:
     text: str
     kind: str
     countries: tuple[str, ...]
+    nationalities: tuple[str, ...]  # countries named by a demonym ("German"): the person's too
     organizations: tuple[Token, ...]
     start: int
 
@@ -135,6 +136,21 @@ class ArticleEntities:
         self._mention_starts[key].append(start)
         return key
 
+    def country(self, code: str, token: Token | None = None) -> str:
+        """The key of a country, adding it when the article names it only by a demonym
+        ("German Chancellor Angela Merkel" → Germany)."""
+        key = "country:" + code
+        if key not in self._classes:
+            self._classes[key] = KG.Country
+            self._names[key] = _country_name(code)
+            self._identities[key] = key
+        if token is not None:
+            self._mention_starts[key].append(token.i)
+            if token.ent_type_ == "NORP":
+                # "German" in "German Chancellor" is how this article names Germany.
+                self._forms[key][token.text] += 1
+        return key
+
     def add_form(self, key: str, form: str) -> None:
         """Record another surface form of an entity ("President Trump")."""
         self._forms[key][form] += 1
@@ -202,10 +218,13 @@ class ArticleEntities:
                 for i in range(start, end):
                     self._token_key[i] = key
         if cls == KG.Person:
-            for start, end in head.tokens:
-                title = title_before(self.doc[start:end])
-                if title is not None:
-                    self.add_form(key, self.doc[title.start : end].text)
+            for member in members:
+                for start, end in member.tokens:
+                    title = title_before(self.doc[start:end])
+                    # Formal titles are part of how people are named ("President Trump");
+                    # descriptions ("Bayern Munich striker") are not.
+                    if title is not None and self.doc[title.start : start].text.istitle():
+                        self.add_form(key, self.doc[title.start : end].text)
 
 
 def trim_mention(ent: Span) -> Span | None:
@@ -374,7 +393,7 @@ def title_before(span: Span) -> Title | None:
         token = doc[i]
         if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss", "case"}:
             break
-        if not (token.text[:1].isupper() or token.tag_ == "POS"):
+        if not (token.text[:1].isupper() or token.tag_ == "POS" or token.pos_ in {"NOUN", "ADJ"}):
             break
         inside.add(i)
         i -= 1
@@ -394,11 +413,14 @@ def title_before(span: Span) -> Title | None:
     if kind is None:
         return None
     countries: list[str] = []
+    nationalities: list[str] = []
     organizations: list[Token] = []
     title_words: list[Token] = []
     for token in words:
         country = find_demonym(token.text) if token.ent_type_ == "NORP" else None
-        if country is None and token.ent_type_ == "GPE" and token.dep_ == "poss":
+        if country is not None:
+            nationalities.append(country.code)
+        elif token.ent_type_ == "GPE" and token.dep_ in {"poss", "compound"}:
             country = find_country(token.text)
         if country is not None:
             countries.append(country.code)
@@ -414,6 +436,7 @@ def title_before(span: Span) -> Title | None:
         text=" ".join(t.text for t in title_words),
         kind=kind,
         countries=tuple(countries),
+        nationalities=tuple(nationalities),
         organizations=tuple(organizations),
         start=start,
     )

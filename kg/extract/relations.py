@@ -210,26 +210,37 @@ class RelationFinder:
         kinds = [k for k in (_role_kind(r) for r in roles) if k is not None]
         if not kinds:
             return
-        kind = kinds[0]
         position = _position_text(role, self.entities)
         yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
-        for holder, confidence in self._role_holders(role):
-            yield from self._holder_relations(person, kind, holder, position, role, confidence, rule)
+        modifiers = {c.lower_ for c in role.lefts if c.dep_ in {"amod", "compound", "advmod"}}
+        kind = _qualified_kind(kinds[0], modifiers)
+        if kind is None:
+            return
+        for holder in self._role_holders(role, kind):
+            yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
 
-    def _role_holders(self, role: Token) -> Iterator[tuple[str, float]]:
-        """The organisations and countries a role noun is attached to."""
-        seen: set[str] = set()
-        for token in _role_attachments(role):
+    def _role_holders(self, role: Token, kind: str) -> list[str]:
+        """The organisations and countries a role noun is held in.
+
+        A head, minister or official holds the office in what is attached to the role itself
+        ("president of the Green Party", "China's minister"); an employee works for the
+        organisation further down too ("director of the China program at the Stimson Center"),
+        and "at X" names the employer over "of X" ("professor of economics at X").
+        """
+        nested = kind in {"employee", "member"}
+        found: list[tuple[int, str, str]] = []
+        for token, depth, via in _role_attachments(role):
+            if depth > 1 and not nested:
+                continue
             key = self.entities.key_at(token)
             if key is None and token.ent_type_ == "NORP":
                 country = find_demonym(token.text)
-                key = "country:" + country.code if country else None
-                if key not in self.entities.keys():
-                    key = None
-            if key is None or key in seen:
-                continue
-            seen.add(key)
-            yield key, 0.85
+                key = self.entities.country(country.code, token) if country else None
+            if key is not None and key not in {k for _, k, _ in found}:
+                found.append((depth, key, via))
+        if nested and any(via == "at" for _, _, via in found):
+            found = [f for f in found if f[2] == "at"]
+        return [key for _, key, _ in found]
 
     def _holder_relations(
         self, person: str, kind: str, holder: str, position: str, role: Token, confidence: float, rule: str
@@ -285,13 +296,17 @@ class RelationFinder:
         anchor = ent.root
         rule = "title-compound"
         yield self.relation(person, KG.holdsPosition, Literal(title.text), anchor, 0.9, rule)
-        holders = ["country:" + code for code in title.countries]
+        kind = _qualified_kind(title.kind, set(title.text.lower().replace("-", " ").split()))
+        if kind is None:
+            return
+        holders = [self.entities.country(code, anchor) for code in title.countries]
         holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
         for holder in holders:
-            if holder in self.entities.keys():
-                yield from self._holder_relations(
-                    person, title.kind, holder, title.text, anchor, 0.85, rule
-                )
+            yield from self._holder_relations(person, kind, holder, title.text, anchor, 0.85, rule)
+        if kind not in CITIZEN_KINDS:
+            for code in title.nationalities:
+                country = self.entities.country(code, anchor)
+                yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
 
     def find_government_bodies(self) -> Iterator[Relation]:
         """"China's commerce ministry" → a Ministry of Commerce that is partOf China;
@@ -332,8 +347,8 @@ class RelationFinder:
                 return key
             if child.ent_type_ == "NORP":
                 country = find_demonym(child.text)
-                if country is not None and "country:" + country.code in self.entities.keys():
-                    return "country:" + country.code
+                if country is not None:
+                    return self.entities.country(country.code, child)
         return None
 
     def find_organization_places(self) -> Iterator[Relation]:
@@ -415,25 +430,38 @@ def _role_kind(token: Token) -> str | None:
     return roles.get(token.lower_)
 
 
-def _role_attachments(role: Token) -> Iterator[Token]:
-    """Tokens naming where a role is held: possessives and compounds on the role noun, and
-    objects of of/at/for/with phrases below it, through nested nouns and their appositions."""
-    stack = [role]
-    depth = 0
-    while stack and depth < 6:
-        depth += 1
-        node = stack.pop(0)
+def _role_attachments(role: Token) -> Iterator[tuple[Token, int, str]]:
+    """Tokens naming where a role is held, with their depth below the role and how they attach
+    ("poss", "compound", a preposition): possessives and compounds on the role noun, objects of
+    of/at/for/with phrases, and so on down through nested nouns and their appositions."""
+    queue: list[tuple[Token, int]] = [(role, 0)]
+    while queue:
+        node, depth = queue.pop(0)
+        if depth >= 4:
+            continue
         for child in node.children:
             if child.dep_ in {"poss", "compound", "nmod", "amod"}:
-                yield child
+                yield child, depth + 1, child.dep_
             elif child.dep_ == "prep" and child.lower_ in {"of", "at", "for", "with"}:
                 for obj in child.children:
                     if obj.dep_ == "pobj":
-                        yield obj
-                        stack.append(obj)
+                        yield obj, depth + 1, child.lower_
+                        queue.append((obj, depth + 1))
             elif child.dep_ == "appos" and node is not role:
-                yield child
-                stack.append(child)
+                yield child, depth, "appos"
+                queue.append((child, depth))
+
+
+def _qualified_kind(kind: str, modifiers: set[str]) -> str | None:
+    """A deputy or vice head is a member or official, not the head; a former one holds nothing
+    now."""
+    if modifiers & {"former", "ex", "late", "outgoing", "designate", "would-be"}:
+        return None
+    if modifiers & {"deputy", "vice", "assistant", "acting", "co"} and kind in {
+        "head", "head_of_state", "head_of_government"
+    }:
+        return "member" if kind == "head" else "official"
+    return kind
 
 
 def _position_text(role: Token, entities: ArticleEntities) -> str:
@@ -456,6 +484,9 @@ def _position_text(role: Token, entities: ArticleEntities) -> str:
     for token in keep:
         if token.i > role.i:
             if token.is_punct and token.text in {",", ";", "(", ")", "—", "–"}:
+                break
+            key = entities.key_at(token)
+            if key is not None and entities.cls(key) == KG.Person:
                 break
             if token.dep_ == "prep" and token.lower_ in {"at", "for", "with"}:
                 break

@@ -137,8 +137,8 @@ def _target(finder: RelationFinder, tariff: Token, verb: Token | None) -> tuple[
                 for modifier in obj.children:
                     if modifier.ent_type_ == "NORP" and modifier.dep_ in {"amod", "compound"}:
                         country = find_demonym(modifier.text)
-                        if country is not None and "country:" + country.code in finder.entities.keys():
-                            return "country:" + country.code, 1.0
+                        if country is not None:
+                            return finder.entities.country(country.code, modifier), 1.0
                     key = finder.entities.key_at(modifier)
                     if key is not None and finder.coarse(key) == "country":
                         return key, 1.0

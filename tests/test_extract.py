@@ -1,0 +1,186 @@
+"""Extraction rules, one table per rule: sentence → the facts a reader would expect (and no others
+of that kind)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from kg.documents import document_id
+from kg.extract import extract_article
+from kg.nlp import load_pipeline
+from kg.records import ArticleExtraction, Document
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def extract(nlp, text: str) -> ArticleExtraction:
+    document = Document(id=document_id(text), source="test.txt", text=text)
+    return extract_article(nlp(text), document)
+
+
+def facts(nlp, text: str) -> set[tuple[str, str, str]]:
+    """(subject name, property, object name or literal) of every relation in ``text``."""
+    extraction = extract(nlp, text)
+    names = {e.key: e.name for e in extraction.entities}
+    return {
+        (
+            names[r.subject],
+            r.predicate.split("#")[1],
+            str(r.object) if isinstance(r.object, Literal) else names[r.object],
+        )
+        for r in extraction.relations
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Yun Sun, director of the China program at the Stimson Center, a Washington think tank, "
+            "told the Journal.",
+            {
+                ("Yun Sun", "worksFor", "Stimson Center"),
+                ("Yun Sun", "holdsPosition", "director of the China program"),
+                ("Stimson Center", "basedIn", "Washington"),
+            },
+        ),
+        (
+            "Mark Swanson, a Newsmax writer and editor, has nearly three decades of experience.",
+            {("Mark Swanson", "worksFor", "Newsmax"), ("Mark Swanson", "holdsPosition", "writer and editor")},
+        ),
+        (
+            "Wang Xiaohong, China's minister of public security, has been making inquiries.",
+            {
+                ("Wang Xiaohong", "ministerOf", "China"),
+                ("Wang Xiaohong", "holdsPosition", "minister of public security"),
+                ("Wang Xiaohong", "headOf", "Ministry of Public Security"),
+                ("Ministry of Public Security", "partOf", "China"),
+            },
+        ),
+        (
+            "In recent days, China's minister of public security, Wang Xiaohong, has asked the Trump "
+            "administration what it wants.",
+            {("Wang Xiaohong", "ministerOf", "China"), ("Wang Xiaohong", "holdsPosition", "minister of public security")},
+        ),
+    ],
+)
+def test_apposition_roles(nlp, text, expected):
+    assert expected <= facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Treasury Secretary Scott Bessent spoke on Monday.", {("Scott Bessent", "holdsPosition", "Treasury Secretary")}),
+        ("President Donald Trump spoke on Monday.", {("Donald Trump", "holdsPosition", "President")}),
+        (
+            "German Chancellor Angela Merkel met reporters in Berlin.",
+            {
+                ("Angela Merkel", "holdsPosition", "Chancellor"),
+                ("Angela Merkel", "headOfGovernment", "Germany"),
+                ("Angela Merkel", "citizenOf", "Germany"),
+            },
+        ),
+    ],
+)
+def test_title_compounds(nlp, text, expected):
+    assert expected <= facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("From the outset, Trump has blamed China for the fentanyl crisis.", ("Trump", "blamed", "China")),
+        ("The Trump administration has accused China of dragging its feet.", ("Trump administration", "accused", "China")),
+        ("Treasury Secretary Scott Bessent told Fox Business Network that talks would start.",
+         ("Scott Bessent", "told", "Fox Business Network")),
+        ("Angela Merkel met with Emmanuel Macron in Paris on Monday.", ("Angela Merkel", "metWith", "Emmanuel Macron")),
+    ],
+)
+def test_actions_between_actors(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wang could meet with Trump administration officials in the U.S. next week.",
+        "Trump did not blame China for the crisis.",
+        "If Trump blames China, talks will stall.",
+    ],
+)
+def test_hedged_actions_are_not_facts(nlp, text):
+    assert not {f for f in facts(nlp, text) if f[1] in {"metWith", "blamed"}}
+
+
+def test_tariff_event_with_rate_date_and_target(nlp):
+    text = "In February, Trump, 78, imposed an initial 10% tariff on Chinese goods, citing the crisis."
+    extraction = extract(nlp, text)
+    found = facts(nlp, text)
+    assert ("Trump", "imposedTariffOn", "China") in found
+    event = next(e for e in extraction.entities if e.cls.endswith("TariffEvent"))
+    roles = {r.predicate.split("#")[1]: r.object for r in extraction.relations if r.subject == event.key}
+    assert roles["ratePercent"] == Literal("10", datatype=roles["ratePercent"].datatype)
+    assert str(roles["ratePercent"].datatype).endswith("#decimal")
+    assert str(roles["dateText"]) == "February"
+
+
+def test_tariff_with_pronoun_imposer_and_country_description(nlp):
+    text = (
+        "President Trump spoke on Monday. China wants to see softening from Trump on the 145% "
+        "tariffs he has slapped on the country, according to the report."
+    )
+    assert ("Trump", "imposedTariffOn", "China") in facts(nlp, text)
+
+
+def test_threatened_tariff_is_not_imposed(nlp):
+    text = "Trump threatened to impose a 25% tariff on Mexican goods."
+    assert not {f for f in facts(nlp, text) if f[1] == "imposedTariffOn"}
+
+
+def test_government_body_from_possessive(nlp):
+    text = "China's commerce ministry said it was evaluating an offer."
+    assert ("Ministry of Commerce", "partOf", "China") in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        (
+            "President Donald Trump spoke. Trump said talks went well. President Trump left.",
+            {"Donald Trump": {"Trump", "President Trump", "President Donald Trump"}},
+        ),
+        (
+            "The Wall Street Journal reported Friday. The WSJ said more. Sun told the Journal.",
+            {"Wall Street Journal": {"WSJ", "Journal"}},
+        ),
+        ("The U.S. and the United States and America and the US.", {"United States": {"U.S.", "America", "US"}}),
+        ("Wang Xiaohong spoke first. Later Wang met officials.", {"Wang Xiaohong": {"Wang"}}),
+    ],
+)
+def test_one_entity_per_thing_in_an_article(nlp, text, names):
+    entities = {e.name: e for e in extract(nlp, text).entities}
+    for name, forms in names.items():
+        assert name in entities, sorted(entities)
+        assert forms <= entities[name].forms
+        others = [e for e in entities.values() if e.name != name and e.forms & forms]
+        assert not others
+
+
+def test_common_word_at_sentence_start_is_not_a_person(nlp):
+    text = '"Fentanyl can be the icebreaker," Yun Sun said. The fentanyl crisis goes on.'
+    people = {e.name for e in extract(nlp, text).entities if e.cls.endswith("#Person")}
+    assert "Fentanyl" not in people
+    assert "Yun Sun" in people
+
+
+def test_evidence_offsets_point_at_the_sentence(nlp):
+    text = "Nothing here.\nMark Swanson, a Newsmax writer, wrote it."
+    extraction = extract(nlp, text)
+    relation = next(r for r in extraction.relations if r.predicate.endswith("worksFor"))
+    assert text[relation.start_char : relation.end_char] == relation.sentence
+    assert relation.sentence == "Mark Swanson, a Newsmax writer, wrote it."
