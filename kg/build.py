@@ -79,8 +79,8 @@ def build(
     summary = BuildSummary(model=model or default_model())
     inputs = list(inputs)
     files = find_article_files(inputs)
-    _prepare_output(output_dir)
     nlp = load_pipeline(summary.model)
+    _prepare_output(output_dir)
     documents = iter_documents(files, summary.skipped)
     extractions: list[ArticleExtraction] = []
     for extraction in _extract_all(nlp, documents):
@@ -90,11 +90,10 @@ def build(
         if on_document is not None:
             on_document(extraction.document)
     if not extractions:
+        first = summary.skipped[0] if summary.skipped else "no text"
         raise InputError(
             f"None of the {len(files)} input files could be read as an article; "
-            "see the reasons above and pass .txt or .md files with text."
-            if summary.skipped
-            else "No articles to build from; pass a folder of .txt or .md articles."
+            f"the first reason: {first}"
         )
     resolution = resolve_entities(extractions)
     graph, report = build_graph(extractions, resolution, min_confidence=min_confidence)
@@ -132,6 +131,8 @@ def _extract_all(nlp, documents: Iterator[Document]) -> Iterator[ArticleExtracti
 
 
 def _prepare_output(output_dir: Path) -> None:
+    if output_dir.exists() and not output_dir.is_dir():
+        raise OutputError(f"'{output_dir}' is a file, not a folder; pass a folder with -o.")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -139,8 +140,6 @@ def _prepare_output(output_dir: Path) -> None:
             f"Cannot create the output folder '{output_dir}' ({error.strerror}); pass another "
             "folder with -o."
         ) from error
-    if not output_dir.is_dir():
-        raise OutputError(f"'{output_dir}' is a file, not a folder; pass a folder with -o.")
     try:
         tempfile.TemporaryFile(dir=output_dir).close()
     except OSError as error:

@@ -38,7 +38,7 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o", "--output", "output_dir", default=Path("output"), show_default=True,
-    type=click.Path(path_type=Path, file_okay=False), help="Folder to write graph.ttl, graph.html and report.json to.",
+    type=click.Path(path_type=Path), help="Folder to write graph.ttl, graph.html and report.json to.",
 )
 @click.option("--model", default=None, help="Installed spaCy pipeline to use, e.g. en_core_web_trf.")
 @click.option(
@@ -109,21 +109,19 @@ def html(graph: Path, output: Path | None) -> None:
 
         kg html output/graph.ttl -o graph.html
     """
-    from rdflib import Graph
-
+    from kg.errors import OutputError
     from kg.export.html import write_html
-    from kg.store import GraphLoadError
+    from kg.store import graph_file, load_rdflib_graph
 
-    source = graph / "graph.ttl" if graph.is_dir() else graph
-    if not source.exists():
-        raise GraphLoadError(f"Graph file '{source}' does not exist; pass a file written by `kg build`.")
-    loaded = Graph()
-    try:
-        loaded.parse(source, format="turtle")
-    except Exception as error:  # rdflib raises many parser-specific types
-        raise GraphLoadError(f"Cannot read '{source}' as Turtle ({error}); pass a file written by `kg build`.") from error
+    source = graph_file(graph)
+    loaded = load_rdflib_graph(source)
     target = output or source.with_suffix(".html")
-    write_html(loaded, target, title=f"kg — {source}")
+    try:
+        write_html(loaded, target, title=f"kg — {source}")
+    except OSError as error:
+        raise OutputError(
+            f"Cannot write '{target}' ({error.strerror or error}); pass a writable file with -o."
+        ) from error
     click.echo(f"Wrote {target}")
 
 

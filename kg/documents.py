@@ -12,7 +12,7 @@ from kg.records import Document
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MARKDOWN_MARKUP = re.compile(r"^\s{0,3}(#{1,6}|>|[-*+]\s)\s*|(\*\*|__|`)", re.MULTILINE)
+_MARKDOWN_MARKUP = re.compile(r"^[ \t]{0,3}(#{1,6}|>|[-*+][ \t])[ \t]*|(\*\*|__|`)", re.MULTILINE)
 
 
 def find_article_files(paths: Iterable[Path]) -> list[Path]:
@@ -119,12 +119,14 @@ def _leading_title(text: str) -> str | None:
 
 
 def _strip_markdown(text: str) -> tuple[str | None, str]:
-    """Markdown to plain text: headings, quotes, list bullets, emphasis and links lose their markup."""
+    """Markdown to plain text: headings, quotes, bullets, emphasis and links lose their markup."""
     title = None
     for line in text.splitlines():
         if line.startswith("# "):
-            title = line[2:].strip()
+            title = _plain_markdown(line[2:]).strip()
             break
-    text = _MARKDOWN_LINK.sub(r"\1", text)
-    text = _MARKDOWN_MARKUP.sub("", text)
-    return title, text
+    return title, _plain_markdown(text)
+
+
+def _plain_markdown(text: str) -> str:
+    return _MARKDOWN_MARKUP.sub("", _MARKDOWN_LINK.sub(r"\1", text))

@@ -112,6 +112,11 @@ def build_graph(
             graph.add((statement, KG.endChar, Literal(relation.end_char)))
             graph.add((statement, KG.confidence, Literal(Decimal(str(round(relation.confidence, 3))))))
             graph.add((statement, KG.rule, Literal(relation.rule)))
+            if relation.reported_by is not None:
+                outlet = resolution.iri_of[(document.id, relation.reported_by)]
+                if resolution.entities[outlet].cls == KG.NewsOrganization:
+                    graph.add((outlet, KG.reported, statement))
+                    report.relations["reported"] += 1
             mentioned.update(t for t in (subject, obj) if isinstance(t, URIRef))
     for iri in sorted(mentioned):
         entity = resolution.entities[iri]

@@ -43,7 +43,8 @@ class Relation:
     """One extracted fact with its evidence: ``subject predicate object`` from one sentence.
 
     ``subject`` is an entity key of the article; ``object`` is an entity key, or a literal for
-    attributes such as a position or a rate.
+    attributes such as a position or a rate. ``reported_by`` is the news organisation the
+    sentence attributes the fact to ("…, the Wall Street Journal reported"), if any.
     """
 
     subject: str
@@ -54,6 +55,7 @@ class Relation:
     end_char: int
     confidence: float
     rule: str
+    reported_by: str | None = None
 
 
 @dataclass(frozen=True)

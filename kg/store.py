@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
+import rdflib
 
 from kg.errors import KgError
 from kg.rdf import PREFIXES as GRAPH_PREFIXES
@@ -173,13 +174,7 @@ def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     ...
     kg.store.GraphLoadError: Cannot read graph file no/such/graph.ttl: the file does not exist. Pass a Turtle file written by `kg build`.
     """  # noqa: E501
-    path = Path(path)
-    if path.is_dir():
-        path = path / _GRAPH_FILE_NAME
-        if not path.is_file():
-            raise _load_error(path, f"the folder has no {_GRAPH_FILE_NAME}")
-    elif not path.exists():
-        raise _load_error(path, "the file does not exist")
+    path = graph_file(path)
     fmt = _RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(_RDF_FORMATS))
@@ -193,6 +188,35 @@ def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     except OSError as exc:
         raise _load_error(path, exc.strerror or str(exc)) from exc
     return store
+
+
+def graph_file(path: str | os.PathLike[str]) -> Path:
+    """The graph file ``path`` names: the file itself, or ``graph.ttl`` in a folder.
+
+    :raises GraphLoadError: if there is no such file.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / _GRAPH_FILE_NAME
+        if not path.is_file():
+            raise _load_error(path, f"the folder has no {_GRAPH_FILE_NAME}")
+    elif not path.exists():
+        raise _load_error(path, "the file does not exist")
+    return path
+
+
+def load_rdflib_graph(path: str | os.PathLike[str]) -> rdflib.Graph:
+    """Parse a Turtle graph file (or a build folder's graph.ttl) with rdflib.
+
+    :raises GraphLoadError: if the file does not exist or is not valid Turtle.
+    """
+    path = graph_file(path)
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib's parsers raise many unrelated exception types
+        raise _load_error(path, f"it is not valid Turtle: {_first_line(str(exc))}") from exc
+    return graph
 
 
 def _load_error(path: Path, reason: str) -> GraphLoadError:

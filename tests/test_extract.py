@@ -184,3 +184,24 @@ def test_evidence_offsets_point_at_the_sentence(nlp):
     relation = next(r for r in extraction.relations if r.predicate.endswith("worksFor"))
     assert text[relation.start_char : relation.end_char] == relation.sentence
     assert relation.sentence == "Mark Swanson, a Newsmax writer, wrote it."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wang Xiaohong, China's minister of public security, has been making inquiries, the Wall Street "
+        "Journal reported Friday.",
+        "According to Reuters, Wang Xiaohong, China's minister of public security, made inquiries.",
+    ],
+)
+def test_facts_attributed_to_the_outlet_that_reported_them(nlp, text):
+    extraction = extract(nlp, text)
+    names = {e.key: e.name for e in extraction.entities}
+    minister = next(r for r in extraction.relations if r.predicate.endswith("ministerOf"))
+    assert minister.reported_by is not None
+    assert names[minister.reported_by] in {"Wall Street Journal", "Reuters"}
+
+
+def test_a_fact_not_attributed_has_no_reporter(nlp):
+    extraction = extract(nlp, "Trump has blamed China for the fentanyl crisis.")
+    assert all(r.reported_by is None for r in extraction.relations)

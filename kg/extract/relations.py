@@ -117,7 +117,24 @@ class RelationFinder:
             end_char=start + len(text),
             confidence=confidence,
             rule=rule,
+            reported_by=self.reporting_outlet(token),
         )
+
+    def reporting_outlet(self, token: Token) -> str | None:
+        """The news organisation a clause is attributed to: "…, the Wall Street Journal
+        reported", "… according to Reuters"."""
+        for ancestor in [token, *token.ancestors]:
+            candidates: list[Token] = []
+            if ancestor.dep_ == "ccomp" and ancestor.head.lemma_.lower() == "report":
+                candidates += [c for c in ancestor.head.children if c.dep_ == "nsubj"]
+            for prep in ancestor.children:
+                if prep.lower_ == "according":
+                    candidates += [o for to in prep.children for o in to.children if o.dep_ == "pobj"]
+            for candidate in candidates:
+                key, sure = self.entity(candidate)
+                if key is not None and sure == 1.0 and self.entities.cls(key) == KG.NewsOrganization:
+                    return key
+        return None
 
     def coarse(self, key: str) -> str:
         return COARSE_CLASS[self.entities.cls(key)]
