@@ -92,8 +92,7 @@ def build(
     if not extractions:
         first = summary.skipped[0] if summary.skipped else "no text"
         raise InputError(
-            f"None of the {len(files)} input files could be read as an article; "
-            f"the first reason: {first}"
+            f"None of the {len(files)} input files could be read as an article; the first reason: {first}"
         )
     resolution = resolve_entities(extractions)
     graph, report = build_graph(extractions, resolution, min_confidence=min_confidence)
@@ -137,8 +136,7 @@ def _prepare_output(output_dir: Path) -> None:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(
-            f"Cannot create the output folder '{output_dir}' ({error.strerror}); pass another "
-            "folder with -o."
+            f"Cannot create the output folder '{output_dir}' ({error.strerror}); pass another folder with -o."
         ) from error
     try:
         tempfile.TemporaryFile(dir=output_dir).close()

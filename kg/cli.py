@@ -37,16 +37,26 @@ def cli() -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", "output_dir", default=Path("output"), show_default=True,
-    type=click.Path(path_type=Path), help="Folder to write graph.ttl, graph.html and report.json to.",
+    "-o",
+    "--output",
+    "output_dir",
+    default=Path("output"),
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Folder to write graph.ttl, graph.html and report.json to.",
 )
 @click.option("--model", default=None, help="Installed spaCy pipeline to use, e.g. en_core_web_trf.")
 @click.option(
-    "--min-confidence", default=0.0, show_default=True, type=click.FloatRange(0.0, 1.0),
+    "--min-confidence",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
     help="Leave out relations whose confidence is below this.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def build(inputs: tuple[Path, ...], output_dir: Path, model: str | None, min_confidence: float, quiet: bool) -> None:
+def build(
+    inputs: tuple[Path, ...], output_dir: Path, model: str | None, min_confidence: float, quiet: bool
+) -> None:
     """Build the graph of the articles (.txt, .md) in INPUTS (files or folders).
 
     Example:
@@ -74,10 +84,20 @@ def build(inputs: tuple[Path, ...], output_dir: Path, model: str | None, min_con
 @cli.command()
 @click.argument("graph", type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file.")
 @click.option(
-    "--format", "fmt", default="table", show_default=True,
-    type=click.Choice(["table", "csv", "tsv", "json"]), help="How to print the results.",
+    "-f",
+    "--file",
+    "query_file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a .rq file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    help="How to print the results.",
 )
 def query(graph: Path, sparql: str | None, query_file: click.utils.LazyFile | None, fmt: str) -> None:
     """Run a SPARQL query over GRAPH (a graph file, or the folder kg build wrote).
@@ -100,8 +120,14 @@ def query(graph: Path, sparql: str | None, query_file: click.utils.LazyFile | No
 
 @cli.command()
 @click.argument("graph", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Page to write (default: graph.html beside the graph).")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Page to write (default: graph.html beside the graph).",
+)
 def html(graph: Path, output: Path | None) -> None:
     """Draw GRAPH (a Turtle file, or the folder kg build wrote) as an interactive page.
 
@@ -126,7 +152,12 @@ def html(graph: Path, output: Path | None) -> None:
 
 
 def _counts(counter: dict[str, int]) -> str:
-    return ", ".join(f"{name} {count}" for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
+    return (
+        ", ".join(
+            f"{name} {count}" for name, count in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        or "none"
+    )
 
 
 def main() -> None:

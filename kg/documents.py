@@ -33,16 +33,12 @@ def find_article_files(paths: Iterable[Path]) -> list[Path]:
                 "of .txt or .md articles."
             )
         if path.is_dir():
-            found.update(
-                p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file()
-            )
+            found.update(p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
         else:
             found.add(path)
     if not found:
         shown = ", ".join(f"'{p}'" for p in paths)
-        raise InputError(
-            f"No .txt or .md articles found in {shown}; pass a folder that contains articles."
-        )
+        raise InputError(f"No .txt or .md articles found in {shown}; pass a folder that contains articles.")
     return sorted(found)
 
 

@@ -114,12 +114,12 @@ def _countries() -> tuple[dict[str, Country], dict[str, Country]]:
             if not demonym.endswith(("s", "ese", "sh", "ch")):
                 by_demonym.setdefault(normalise_name(demonym + "s"), country)
     for record in pycountry.countries:
-        country = by_code.get(record.alpha_2)
-        if country is None:
+        known = by_code.get(record.alpha_2)
+        if known is None:
             continue
-        for name in (record.name, getattr(record, "common_name", None)):
-            if name:
-                by_name.setdefault(normalise_name(name), country)
+        for official in (record.name, getattr(record, "common_name", None)):
+            if official:
+                by_name.setdefault(normalise_name(official), known)
     for code, names in _EXTRA_COUNTRY_NAMES.items():
         for name in names:
             by_name[normalise_name(name)] = by_code[code]

@@ -82,16 +82,18 @@ def build_graph(
             subject, obj = resolution.relation_terms(document.id, relation)
             predicate = relation.predicate
             subject_class = resolution.entities[subject].cls
-            if isinstance(obj, URIRef):
-                object_class = resolution.entities[obj].cls
-                allowed = predicate not in datatype_properties and is_allowed(predicate, subject_class, object_class)
+            object_class = resolution.entities[obj].cls if isinstance(obj, URIRef) else None
+            if object_class is not None:
+                allowed = predicate not in datatype_properties
             else:
-                allowed = predicate in datatype_properties and is_allowed(
-                    predicate, subject_class, obj.datatype or XSD.string
-                )
+                allowed = predicate in datatype_properties
+            allowed = allowed and is_allowed(
+                predicate, subject_class, object_class or _datatype(obj)
+            )
             name = predicate.removeprefix(str(KG._NS))
             if not allowed:
-                report.dropped[f"{name}: {_local(subject_class)} → {_local(object_class) if isinstance(obj, URIRef) else 'literal'} breaks the domain or range"] += 1
+                shown = _local(object_class) if object_class is not None else "literal"
+                report.dropped[f"{name}: {_local(subject_class)} → {shown} breaks the domain or range"] += 1
                 continue
             if relation.confidence < min_confidence:
                 report.dropped[f"{name}: confidence below {min_confidence}"] += 1
@@ -119,13 +121,17 @@ def build_graph(
                     report.relations["reported"] += 1
             mentioned.update(t for t in (subject, obj) if isinstance(t, URIRef))
     for iri in sorted(mentioned):
-        entity = resolution.entities[iri]
-        graph.add((iri, RDF.type, entity.cls))
-        graph.add((iri, RDFS.label, Literal(entity.label)))
-        for form in sorted(entity.forms):
+        node = resolution.entities[iri]
+        graph.add((iri, RDF.type, node.cls))
+        graph.add((iri, RDFS.label, Literal(node.label)))
+        for form in sorted(node.forms):
             graph.add((iri, SKOS.altLabel, Literal(form)))
     return graph, report
 
 
 def _local(cls: URIRef) -> str:
     return cls.removeprefix(str(KG._NS))
+
+
+def _datatype(literal: URIRef | Literal) -> URIRef:
+    return literal.datatype if isinstance(literal, Literal) and literal.datatype else XSD.string

@@ -107,7 +107,9 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
                 full_people[words[0]].append(key)
         if cluster.coarse == "organization" and len(words) > 1:
             for name in cluster.names:
-                letters = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper() and w != "The")
+                letters = "".join(
+                    w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper() and w != "The"
+                )
                 if len(letters) >= 2:
                     initials[letters].append(key)
     for key, cluster in sorted(clusters.items()):
@@ -206,9 +208,13 @@ def _events(
             if relation.subject == entity.key:
                 obj = relation.object
                 roles[relation.predicate] = str(obj) if isinstance(obj, Literal) else str(iri_of[(doc, obj)])
-        identity = stable_hash(*(roles.get(p, "") for p in (KG.imposer, KG.target, KG.ratePercent, KG.dateText)))
+        identity = stable_hash(
+            *(roles.get(p, "") for p in (KG.imposer, KG.target, KG.ratePercent, KG.dateText))
+        )
         iri = URIRef(f"{RESOURCE_BASE}event/tariff-{identity}")
-        node = ResolvedEntity(iri=iri, cls=KG.TariffEvent, label=_event_label(roles, entities), forms=frozenset())
+        node = ResolvedEntity(
+            iri=iri, cls=KG.TariffEvent, label=_event_label(roles, entities), forms=frozenset()
+        )
         events.append((entity.key, node))
     return events
 

@@ -288,9 +288,7 @@ def _syntax_message(sparql: str, parser_message: str) -> str:
 
     if "Prefix not found" in items:
         prefix = _prefix_before(sparql, match) if match else None
-        named = (
-            f"the undeclared prefix '{prefix}:'" if prefix is not None else "an undeclared prefix"
-        )
+        named = f"the undeclared prefix '{prefix}:'" if prefix is not None else "an undeclared prefix"
         known = ", ".join(f"{name}:" for name in PREFIXES)
         return (
             f"The SPARQL query uses {named}{where}; declare it with a PREFIX line "
@@ -408,9 +406,7 @@ def format_result(result: QueryResult, fmt: str) -> str:
         if fmt == "json":
             return _dump_json(json.loads(_serialize_triples(result.triples, ox.RdfFormat.JSON_LD)))
         header = ("subject", "predicate", "object")
-        rows = [
-            [compact(t.subject), compact(t.predicate), compact(t.object)] for t in result.triples
-        ]
+        rows = [[compact(t.subject), compact(t.predicate), compact(t.object)] for t in result.triples]
         return _delimited(header, rows, fmt)
     if fmt == "json":
         return _dump_json(_sparql_json(result))
@@ -423,24 +419,19 @@ def format_result(result: QueryResult, fmt: str) -> str:
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     if not header:
         return "(no variables)\n"
-    cells = [list(header)] + [
-        [re.sub(r"\s*[\r\n\t]+\s*", " ", cell) for cell in row] for row in rows
-    ]
+    cells = [list(header)] + [[re.sub(r"\s*[\r\n\t]+\s*", " ", cell) for cell in row] for row in rows]
     widths = [max(len(line[column]) for line in cells) for column in range(len(header))]
     rule = ["-" * width for width in widths]
     lines = [cells[0], rule, *cells[1:]]
     return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        + "\n"
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip() + "\n"
         for line in lines
     )
 
 
 def _delimited(header: Sequence[str], rows: Iterable[Sequence[str]], fmt: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, dialect="excel-tab" if fmt == "tsv" else "excel", lineterminator="\n"
-    )
+    writer = csv.writer(buffer, dialect="excel-tab" if fmt == "tsv" else "excel", lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
@@ -468,19 +459,13 @@ def _mentions(term: Term, namespace: str) -> bool:
     if isinstance(term, ox.Literal):
         return term.datatype.value.startswith(namespace)
     if isinstance(term, ox.Triple):
-        return any(
-            _mentions(part, namespace) for part in (term.subject, term.predicate, term.object)
-        )
+        return any(_mentions(part, namespace) for part in (term.subject, term.predicate, term.object))
     return False
 
 
 def _sparql_json(result: QueryResult) -> dict[str, object]:
     bindings = [
-        {
-            name: _json_term(term)
-            for name, term in zip(result.variables, row, strict=True)
-            if term is not None
-        }
+        {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
         for row in result.rows
     ]
     return {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}

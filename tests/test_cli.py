@@ -24,9 +24,7 @@ QUERIES_DIR = PROJECT_DIR / "queries"
 OUTPUT_FILES = ("graph.ttl", "graph.html", "report.json")
 SEED_NAMES = sorted(path.name for path in SEEDS_DIR.glob("*.txt"))
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
-WORKS_FOR = (
-    "SELECT ?person ?organization WHERE { ?person kg:worksFor ?organization } ORDER BY ?person"
-)
+WORKS_FOR = "SELECT ?person ?organization WHERE { ?person kg:worksFor ?organization } ORDER BY ?person"
 
 
 def run(*args: str) -> Result:
@@ -166,9 +164,7 @@ def test_build_error_writes_nothing(case: BuildCase, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("case", BUILD_ERRORS, ids=lambda case: case.__name__)
-def test_build_error_keeps_previous_output(
-    case: BuildCase, tmp_path: Path, seed_output: Path
-) -> None:
+def test_build_error_keeps_previous_output(case: BuildCase, tmp_path: Path, seed_output: Path) -> None:
     args, message = case(tmp_path)
     output_dir = tmp_path / "out"
     shutil.copytree(seed_output, output_dir)
@@ -193,8 +189,7 @@ def test_build_output_inside_a_file(tmp_path: Path) -> None:
     result = run("build", str(SEEDS_DIR), "-o", str(target))
     assert_error(
         result,
-        f"Cannot create the output folder '{target}' (Not a directory); "
-        "pass another folder with -o.",
+        f"Cannot create the output folder '{target}' (Not a directory); pass another folder with -o.",
     )
     assert (tmp_path / "notes").read_bytes() == b"x"
 
@@ -250,9 +245,7 @@ def test_query_json_format(seed_output: Path) -> None:
 
 
 def test_query_from_file(seed_output: Path) -> None:
-    result = run(
-        "query", str(seed_output / "graph.ttl"), "--file", str(QUERIES_DIR / "works_for.rq")
-    )
+    result = run("query", str(seed_output / "graph.ttl"), "--file", str(QUERIES_DIR / "works_for.rq"))
     assert result.exit_code == 0, result.output
     header, *_ = result.stdout.splitlines()
     assert header.split() == ["person", "organization", "evidence", "source"]

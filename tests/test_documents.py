@@ -66,9 +66,7 @@ def test_missing_path(tmp_path: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "files", [[], ["notes.csv", "sub/image.png"]], ids=["empty", "other-files"]
-)
+@pytest.mark.parametrize("files", [[], ["notes.csv", "sub/image.png"]], ids=["empty", "other-files"])
 def test_folder_without_articles(tmp_path: Path, files: list[str]) -> None:
     for name in files:
         write(tmp_path / name, "x")
@@ -181,9 +179,7 @@ def test_txt_title_is_a_leading_headline(tmp_path: Path, text: str, title: str |
     ],
     ids=["heading", "links", "quote", "later-heading", "emphasis", "list", "markup-in-heading"],
 )
-def test_markdown_title_and_markup(
-    tmp_path: Path, markdown: str, title: str | None, text: str
-) -> None:
+def test_markdown_title_and_markup(tmp_path: Path, markdown: str, title: str | None, text: str) -> None:
     document = read_document(write(tmp_path / "article.md", markdown))
     assert document.title == title
     assert document.text == text

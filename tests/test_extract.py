@@ -64,7 +64,10 @@ def facts(nlp, text: str) -> set[tuple[str, str, str]]:
         (
             "In recent days, China's minister of public security, Wang Xiaohong, has asked the Trump "
             "administration what it wants.",
-            {("Wang Xiaohong", "ministerOf", "China"), ("Wang Xiaohong", "holdsPosition", "minister of public security")},
+            {
+                ("Wang Xiaohong", "ministerOf", "China"),
+                ("Wang Xiaohong", "holdsPosition", "minister of public security"),
+            },
         ),
     ],
 )
@@ -75,7 +78,10 @@ def test_apposition_roles(nlp, text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("Treasury Secretary Scott Bessent spoke on Monday.", {("Scott Bessent", "holdsPosition", "Treasury Secretary")}),
+        (
+            "Treasury Secretary Scott Bessent spoke on Monday.",
+            {("Scott Bessent", "holdsPosition", "Treasury Secretary")},
+        ),
         ("President Donald Trump spoke on Monday.", {("Donald Trump", "holdsPosition", "President")}),
         (
             "German Chancellor Angela Merkel met reporters in Berlin.",
@@ -95,10 +101,18 @@ def test_title_compounds(nlp, text, expected):
     "text, expected",
     [
         ("From the outset, Trump has blamed China for the fentanyl crisis.", ("Trump", "blamed", "China")),
-        ("The Trump administration has accused China of dragging its feet.", ("Trump administration", "accused", "China")),
-        ("Treasury Secretary Scott Bessent told Fox Business Network that talks would start.",
-         ("Scott Bessent", "told", "Fox Business Network")),
-        ("Angela Merkel met with Emmanuel Macron in Paris on Monday.", ("Angela Merkel", "metWith", "Emmanuel Macron")),
+        (
+            "The Trump administration has accused China of dragging its feet.",
+            ("Trump administration", "accused", "China"),
+        ),
+        (
+            "Treasury Secretary Scott Bessent told Fox Business Network that talks would start.",
+            ("Scott Bessent", "told", "Fox Business Network"),
+        ),
+        (
+            "Angela Merkel met with Emmanuel Macron in Paris on Monday.",
+            ("Angela Merkel", "metWith", "Emmanuel Macron"),
+        ),
     ],
 )
 def test_actions_between_actors(nlp, text, expected):
@@ -158,7 +172,10 @@ def test_government_body_from_possessive(nlp):
             "The Wall Street Journal reported Friday. The WSJ said more. Sun told the Journal.",
             {"Wall Street Journal": {"WSJ", "Journal"}},
         ),
-        ("The U.S. and the United States and America and the US.", {"United States": {"U.S.", "America", "US"}}),
+        (
+            "The U.S. and the United States and America and the US.",
+            {"United States": {"U.S.", "America", "US"}},
+        ),
         ("Wang Xiaohong spoke first. Later Wang met officials.", {"Wang Xiaohong": {"Wang"}}),
     ],
 )

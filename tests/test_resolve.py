@@ -55,7 +55,9 @@ def test_ambiguous_surname_stays_apart(nlp):
 
 def test_acronym_joins_organisation_across_articles(nlp):
     resolution = resolve_entities(
-        extractions(nlp, "The Wall Street Journal reported on Friday.", "The WSJ reported on Friday that talks began.")
+        extractions(
+            nlp, "The Wall Street Journal reported on Friday.", "The WSJ reported on Friday that talks began."
+        )
     )
     found = labels(resolution)
     assert "Wall Street Journal" in found
@@ -64,7 +66,9 @@ def test_acronym_joins_organisation_across_articles(nlp):
 
 
 def test_country_spellings_are_one_node(nlp):
-    resolution = resolve_entities(extractions(nlp, "The U.S. acted.", "America acted.", "The United States acted."))
+    resolution = resolve_entities(
+        extractions(nlp, "The U.S. acted.", "America acted.", "The United States acted.")
+    )
     countries = [e for e in resolution.entities.values() if e.cls.endswith("#Country")]
     assert [c.label for c in countries] == ["United States"]
     assert str(countries[0].iri).endswith("/country/united-states")

@@ -74,9 +74,7 @@ def test_every_statement_has_subject_predicate_object(seed_graph: Graph) -> None
     assert incomplete == []
 
 
-def test_every_statement_comes_from_an_article(
-    seed_graph: Graph, seed_texts: dict[str, str]
-) -> None:
+def test_every_statement_comes_from_an_article(seed_graph: Graph, seed_texts: dict[str, str]) -> None:
     for statement in statements(seed_graph):
         articles = list(seed_graph.objects(statement, PROV.wasDerivedFrom))
         assert len(articles) == 1, statement
@@ -84,9 +82,7 @@ def test_every_statement_comes_from_an_article(
         assert str(seed_graph.value(articles[0], DCTERMS.source)) in seed_texts, statement
 
 
-def test_evidence_is_the_article_text_at_its_offsets(
-    seed_graph: Graph, seed_texts: dict[str, str]
-) -> None:
+def test_evidence_is_the_article_text_at_its_offsets(seed_graph: Graph, seed_texts: dict[str, str]) -> None:
     wrong = []
     for statement in statements(seed_graph):
         article = seed_graph.value(statement, PROV.wasDerivedFrom)

@@ -365,9 +365,7 @@ def test_json_matches_oxigraph_serializer(store: ox.Store, sparql: str) -> None:
 def test_json_lang_tag(store: ox.Store) -> None:
     sparql = "SELECT ?l WHERE { country:china skos:altLabel ?l }"
     data = json.loads(format_result(run_query(store, sparql), "json"))
-    assert data["results"]["bindings"] == [
-        {"l": {"type": "literal", "value": "Chine", "xml:lang": "fr"}}
-    ]
+    assert data["results"]["bindings"] == [{"l": {"type": "literal", "value": "Chine", "xml:lang": "fr"}}]
 
 
 @pytest.mark.parametrize("fmt", ["xml", "", "TABLE", "markdown"])

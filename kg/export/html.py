@@ -343,9 +343,7 @@ def _edge_tooltip(graph: Graph, subject: URIRef, predicate: URIRef, obj: URIRef)
         quotes = "".join(f"<q>{text}</q><br>" for text in _escaped(evidence))
         meta = " \u00b7 ".join(_escaped([*articles, *confidence, *rules]))
         items.append(f'{quotes}<span class="kg-meta">{meta}</span>')
-    head = " \u2192 ".join(
-        _escaped([_label(graph, subject), _local_name(predicate), _label(graph, obj)])
-    )
+    head = " \u2192 ".join(_escaped([_label(graph, subject), _local_name(predicate), _label(graph, obj)]))
     return f'<div class="kg-tip-head">{head}</div>' + _section("Evidence", items, _MAX_STATEMENTS)
 
 
@@ -359,9 +357,7 @@ def _edge_curves(relations: list[tuple[URIRef, URIRef, URIRef]]) -> list[dict[st
         if len(indices) > 1:
             for rank, index in enumerate(indices):
                 roundness = round(0.15 + 0.2 * rank, 2)
-                curves[index] = {
-                    "smooth": {"enabled": True, "type": "curvedCW", "roundness": roundness}
-                }
+                curves[index] = {"smooth": {"enabled": True, "type": "curvedCW", "roundness": roundness}}
     return curves
 
 

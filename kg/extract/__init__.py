@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from rdflib import URIRef
 from spacy.tokens import Doc
 
 from kg.extract.mentions import ArticleEntities
 from kg.extract.relations import RelationFinder
 from kg.extract.tariffs import find_tariffs
-from kg.records import ArticleExtraction, Document
+from kg.records import ArticleExtraction, Document, Relation
 
 
 def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
@@ -19,10 +20,12 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     finder = RelationFinder(entities)
     relations = list(finder.find_all())
     relations.extend(find_tariffs(finder))
-    unique = {}
+    unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:
         key = (relation.subject, relation.predicate, relation.object, relation.start_char)
         if key not in unique or unique[key].confidence < relation.confidence:
             unique[key] = relation
-    ordered = sorted(unique.values(), key=lambda r: (r.start_char, r.rule, str(r.predicate), str(r.object), r.subject))
+    ordered = sorted(
+        unique.values(), key=lambda r: (r.start_char, r.rule, str(r.predicate), str(r.object), r.subject)
+    )
     return ArticleExtraction(document=document, entities=entities.entities(), relations=tuple(ordered))

@@ -34,13 +34,25 @@ ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
 # How much more specific a class is: the most specific one seen for an entity wins.
 _SPECIFICITY = {
-    KG.NewsOrganization: 2, KG.GovernmentBody: 2, KG.PoliticalParty: 2, KG.City: 2,
-    KG.Organization: 1, KG.Place: 1, KG.Country: 3, KG.Person: 3,
+    KG.NewsOrganization: 2,
+    KG.GovernmentBody: 2,
+    KG.PoliticalParty: 2,
+    KG.City: 2,
+    KG.Organization: 1,
+    KG.Place: 1,
+    KG.Country: 3,
+    KG.Person: 3,
 }
 COARSE_CLASS = {
-    KG.Person: "person", KG.Organization: "organization", KG.GovernmentBody: "organization",
-    KG.NewsOrganization: "organization", KG.PoliticalParty: "organization",
-    KG.Country: "country", KG.City: "place", KG.Place: "place", KG.TariffEvent: "event",
+    KG.Person: "person",
+    KG.Organization: "organization",
+    KG.GovernmentBody: "organization",
+    KG.NewsOrganization: "organization",
+    KG.PoliticalParty: "organization",
+    KG.Country: "country",
+    KG.City: "place",
+    KG.Place: "place",
+    KG.TariffEvent: "event",
 }
 
 
@@ -61,7 +73,7 @@ class _Group:
     """Mentions that share one normalised name (or one country) before merging."""
 
     identity: str
-    votes: Counter[str] = field(default_factory=Counter)
+    votes: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # label → weight
     forms: Counter[str] = field(default_factory=Counter)
     tokens: list[tuple[int, int]] = field(default_factory=list)
     country_code: str | None = None
@@ -121,9 +133,7 @@ class ArticleEntities:
         if COARSE_CLASS[current] == COARSE_CLASS[cls] and _SPECIFICITY[cls] >= _SPECIFICITY[current]:
             self._classes[key] = cls
 
-    def add_derived(
-        self, name: str, cls: URIRef, identity: str, tokens: Iterable[Token] = ()
-    ) -> str:
+    def add_derived(self, name: str, cls: URIRef, identity: str, tokens: Iterable[Token] = ()) -> str:
         """Add an entity the text implies but NER does not name (a ministry from a title)."""
         key = "derived:" + identity
         if key not in self._classes:
@@ -198,15 +208,11 @@ class ArticleEntities:
             self._add_cluster(root, [groups[m] for m in members])
 
     def _add_cluster(self, root: str, members: list[_Group]) -> None:
-        votes: Counter[str] = Counter()
         forms: Counter[str] = Counter()
         for member in members:
-            votes.update(member.votes)
             forms.update(member.forms)
         head = next(m for m in members if m.identity == root)
-        cls, name, identity = _classify(head, votes, forms)
-        if cls is None:
-            return
+        cls, name, identity = _classify(head, forms)
         key = identity
         self._classes[key] = cls
         self._names[key] = name
@@ -309,7 +315,7 @@ def _leading_vote(group: _Group) -> str:
 
 
 def _is_name_part(part: list[str], full: list[str]) -> bool:
-    """"wang" of "wang xiaohong", "trump" of "donald trump", "donald trump" of "donald j trump"."""
+    """ "wang" of "wang xiaohong", "trump" of "donald trump", "donald trump" of "donald j trump"."""
     if len(part) >= len(full):
         return False
     if len(part) == 1:
@@ -329,13 +335,11 @@ def _is_acronym(short: _Group, full: _Group) -> bool:
     return initials == letters
 
 
-def _classify(
-    group: _Group, votes: Counter[str], forms: Counter[str]
-) -> tuple[URIRef | None, str, str]:
+def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
     """Class, canonical name and identity of a merged cluster."""
     if group.country_code is not None:
         return KG.Country, _country_name(group.country_code), "country:" + group.country_code
-    label = _leading_vote(group) if group.votes else max(votes, key=lambda v: votes[v])
+    label = _leading_vote(group)
     name = _canonical_name(forms, label)
     identity = normalise_name(name)
     if label in {"PERSON", "NAME"}:
@@ -366,6 +370,7 @@ def organization_class(name: str) -> URIRef:
 
 def _canonical_name(forms: Counter[str], label: str) -> str:
     """The fullest form: most words, then most frequent, then alphabetical (for determinism)."""
+
     def rank(form: str) -> tuple[int, int, int, str]:
         starts_with_the = form.startswith("The ")
         return (-len(form.split()) + starts_with_the, -starts_with_the, -forms[form], form)

@@ -176,7 +176,7 @@ class RelationFinder:
         return keys.pop() if len(keys) == 1 else None
 
     def resolve_description(self, token: Token) -> str | None:
-        """"the president" → the one person the article titles President; "the outlet" → the one
+        """ "the president" → the one person the article titles President; "the outlet" → the one
         news organisation it names; "the country" → the last country named before it."""
         lemma = token.lemma_.lower() or token.lower_
         kind = DESCRIPTION_CLASSES.get(lemma)
@@ -187,9 +187,7 @@ class RelationFinder:
             outlets = {k for _, k in self.entities.mentions_before(token, {KG.NewsOrganization})}
             return outlets.pop() if len(outlets) == 1 else None
         if kind == "ministry":
-            ministries = {
-                k for k in self.entities.keys() if k.startswith("derived:") and "ministry" in k
-            }
+            ministries = {k for k in self.entities.keys() if k.startswith("derived:") and "ministry" in k}
             return ministries.pop() if len(ministries) == 1 else None
         if lemma in role_kinds():
             holders = {
@@ -207,7 +205,7 @@ class RelationFinder:
     # -- rules ------------------------------------------------------------------------------
 
     def find_role_appositions(self) -> Iterator[Relation]:
-        """"Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
+        """ "Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
         "China's minister of public security, Wang Xiaohong" → ministerOf China."""
         for token in self.doc:
             if token.dep_ != "appos":
@@ -276,7 +274,7 @@ class RelationFinder:
                 yield self.relation(ministry, KG.partOf, holder, role, confidence * 0.9, rule)
 
     def _ministry_from_title(self, position: str, country: str) -> str | None:
-        """"minister of public security" → the Ministry of Public Security of that country."""
+        """ "minister of public security" → the Ministry of Public Security of that country."""
         words = position.split()
         if len(words) >= 3 and words[0].lower() == "minister" and words[1] == "of":
             topic = " ".join(w.capitalize() if w not in {"and", "of", "the"} else w for w in words[2:])
@@ -296,7 +294,7 @@ class RelationFinder:
         return key
 
     def find_title_compounds(self) -> Iterator[Relation]:
-        """"Treasury Secretary Scott Bessent" → holdsPosition "Treasury Secretary"; "German
+        """ "Treasury Secretary Scott Bessent" → holdsPosition "Treasury Secretary"; "German
         Chancellor Angela Merkel" → headOfGovernment and citizenOf Germany."""
         done: set[tuple[str, int]] = set()
         for ent in self.doc.ents:
@@ -326,7 +324,7 @@ class RelationFinder:
                 yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
 
     def find_government_bodies(self) -> Iterator[Relation]:
-        """"China's commerce ministry" → a Ministry of Commerce that is partOf China;
+        """ "China's commerce ministry" → a Ministry of Commerce that is partOf China;
         "the Trump administration" → a government body of its own."""
         for token in self.doc:
             lemma = token.lower_
@@ -347,9 +345,7 @@ class RelationFinder:
                     if person is not None and self.coarse(person) == "person":
                         surname = self.entities.name(person).split()[-1]
                         name = f"{surname} {token.lower_}"
-                        self.entities.add_derived(
-                            name, KG.GovernmentBody, normalise_name(name), (token,)
-                        )
+                        self.entities.add_derived(name, KG.GovernmentBody, normalise_name(name), (token,))
         return
         yield  # pragma: no cover - keeps this a generator when nothing is found
 
@@ -369,7 +365,7 @@ class RelationFinder:
         return None
 
     def find_organization_places(self) -> Iterator[Relation]:
-        """"the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
+        """ "the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
         "the Berlin-based institute" → basedIn Berlin."""
         for token in self.doc:
             if token.dep_ == "appos" and token.lower_ in ORGANIZATION_NOUNS:
@@ -410,7 +406,7 @@ class RelationFinder:
         return None
 
     def find_actions(self) -> Iterator[Relation]:
-        """"Trump has blamed China", "Yun Sun … told the Journal", "X was accused by Y"."""
+        """ "Trump has blamed China", "Yun Sun … told the Journal", "X was accused by Y"."""
         for verb in self.doc:
             prop = ACTION_VERBS.get(verb.lemma_.lower())
             if prop is None or verb.pos_ not in {"VERB", "AUX"} or _is_hedged(verb):
@@ -475,7 +471,9 @@ def _qualified_kind(kind: str, modifiers: set[str]) -> str | None:
     if modifiers & {"former", "ex", "late", "outgoing", "designate", "would-be"}:
         return None
     if modifiers & {"deputy", "vice", "assistant", "acting", "co"} and kind in {
-        "head", "head_of_state", "head_of_government"
+        "head",
+        "head_of_state",
+        "head_of_government",
     }:
         return "member" if kind == "head" else "official"
     return kind

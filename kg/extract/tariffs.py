@@ -36,7 +36,9 @@ def find_tariffs(finder: RelationFinder) -> Iterator[Relation]:
     for token in finder.doc:
         if token.lower_ not in TARIFF_NOUNS or token.pos_ != "NOUN":
             continue
-        if token.lower_ in {"duty", "duties"} and not any(c.lower_ in {"import", "export", "customs"} for c in token.lefts):
+        if token.lower_ in {"duty", "duties"} and not any(
+            c.lower_ in {"import", "export", "customs"} for c in token.lefts
+        ):
             continue
         yield from _tariff_event(finder, token)
 
@@ -55,16 +57,16 @@ def _tariff_event(finder: RelationFinder, tariff: Token) -> Iterator[Relation]:
         return
     confidence = round(0.8 * min(imposer_sure, target_sure if target else 1.0), 2)
     key = "event:" + stable_hash(imposer, target or "", str(rate or ""), date_text or "")
-    event = finder.entities.add_derived(
-        _event_label(finder, imposer, target, rate), KG.TariffEvent, key, ()
-    )
+    event = finder.entities.add_derived(_event_label(finder, imposer, target, rate), KG.TariffEvent, key, ())
     rule = "tariff-event"
     yield finder.relation(event, KG.imposer, imposer, tariff, confidence, rule)
     if target is not None:
         yield finder.relation(event, KG.target, target, tariff, confidence, rule)
         yield finder.relation(imposer, KG.imposedTariffOn, target, tariff, confidence, rule)
     if rate is not None:
-        yield finder.relation(event, KG.ratePercent, Literal(rate, datatype=XSD.decimal), tariff, confidence, rule)
+        yield finder.relation(
+            event, KG.ratePercent, Literal(rate, datatype=XSD.decimal), tariff, confidence, rule
+        )
     if date_text is not None:
         yield finder.relation(event, KG.dateText, Literal(date_text), tariff, confidence, rule)
         resolved = _resolve_date(date_text)
@@ -102,7 +104,11 @@ def _imposer(finder: RelationFinder, tariff: Token, verb: Token | None) -> tuple
             break
         for child in node.children:
             if child.dep_ == "nsubj" or (child.dep_ == "agent"):
-                subject = child if child.dep_ == "nsubj" else next((c for c in child.children if c.dep_ == "pobj"), None)
+                subject = (
+                    child
+                    if child.dep_ == "nsubj"
+                    else next((c for c in child.children if c.dep_ == "pobj"), None)
+                )
                 if subject is None:
                     continue
                 key, sure = finder.entity(subject)
@@ -168,7 +174,9 @@ def _date(tariff: Token, verb: Token | None) -> str | None:
                 candidates += [c for c in child.children if c.ent_type_ == "DATE"]
             for token in candidates:
                 span = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-                if span is not None and any(w in span.text.lower() for w in _MONTHS) | bool(re.search(r"\d{4}", span.text)):
+                if span is not None and any(w in span.text.lower() for w in _MONTHS) | bool(
+                    re.search(r"\d{4}", span.text)
+                ):
                     return span.text
     return None
 
