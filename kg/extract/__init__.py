@@ -20,6 +20,8 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     finder = RelationFinder(entities)
     relations = list(finder.find_all())
     relations.extend(find_tariffs(finder))
+    # Last: the rules above may add countries the article names only by a demonym.
+    relations.extend(finder.find_city_countries())
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:
         key = (relation.subject, relation.predicate, relation.object, relation.start_char)

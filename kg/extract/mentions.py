@@ -127,6 +127,11 @@ class ArticleEntities:
         ]
         return sorted(found)
 
+    def first_mention(self, key: str) -> Token | None:
+        """The first token that mentions an entity, if the text names it."""
+        starts = [i for i in self._mention_starts[key] if i < len(self.doc)]
+        return self.doc[min(starts)] if starts else None
+
     def refine_class(self, key: str, cls: URIRef) -> None:
         """Narrow an entity's class from context ("a Washington think tank", "the outlet")."""
         current = self._classes[key]
@@ -389,32 +394,30 @@ def title_before(span: Span) -> Title | None:
     """The title written before a name, if its last word is a known role.
 
     "Treasury Secretary Scott Bessent" → "Treasury Secretary"; "German Chancellor Angela
-    Merkel" → "Chancellor" with country Germany; "President Donald Trump" → "President".
+    Merkel" → "Chancellor" with country Germany; "Israel's new Defense Minister Moshe Yaalon" →
+    "Defense Minister" with country Israel; "Real Madrid midfielder Mesut Özil" → "midfielder"
+    with organisation Real Madrid.
     """
     doc = span.doc
     inside = set(range(span.start, span.end))
     i = span.start - 1
     while i >= 0:
         token = doc[i]
-        if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss", "case"}:
+        if token.tag_ == "POS" and i > 0 and doc[i - 1].dep_ == "poss" and doc[i - 1].head.i in inside:
+            inside.update({i, i - 1})
+            i -= 2
+            continue
+        if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
             break
-        if not (token.text[:1].isupper() or token.tag_ == "POS" or token.pos_ in {"NOUN", "ADJ"}):
+        if not (token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"}):
             break
         inside.add(i)
         i -= 1
     start = i + 1
     if start == span.start:
         return None
-    words = [t for t in doc[start : span.start]]
-    roles = role_kinds()
-    role_end = len(words)
-    kind = None
-    for size in (3, 2, 1):
-        if role_end - size >= 0:
-            phrase = " ".join(t.lower_ for t in words[role_end - size : role_end])
-            if phrase in roles:
-                kind = roles[phrase]
-                break
+    words = [t for t in doc[start : span.start] if t.tag_ != "POS"]
+    kind = _title_kind(words)
     if kind is None:
         return None
     countries: list[str] = []
@@ -422,29 +425,42 @@ def title_before(span: Span) -> Title | None:
     organizations: list[Token] = []
     title_words: list[Token] = []
     for token in words:
-        country = find_demonym(token.text) if token.ent_type_ == "NORP" else None
-        if country is not None:
-            nationalities.append(country.code)
-        elif token.ent_type_ == "GPE" and token.dep_ in {"poss", "compound"}:
-            country = find_country(token.text)
-        if country is not None:
+        demonym = find_demonym(token.text) if token.text[:1].isupper() and not token.ent_type_ else None
+        if token.ent_type_ == "NORP":
+            demonym = find_demonym(token.text)
+        country = find_country(token.text) if token.ent_type_ == "GPE" else None
+        if demonym is not None:
+            nationalities.append(demonym.code)
+            countries.append(demonym.code)
+        elif country is not None:
             countries.append(country.code)
-        elif token.tag_ == "POS":
-            continue
-        elif token.ent_type_ == "ORG" and kind not in {"minister", "head_of_state", "head_of_government"}:
+        elif token.ent_type_ == "ORG" and kind != "minister":
             organizations.append(token)
+        elif token.lower_ in {"new", "then", "current", "newly", "elected"} and not title_words:
+            continue
         else:
             title_words.append(token)
     if not title_words:
         return None
     return Title(
-        text=" ".join(t.text for t in title_words),
+        text="".join(t.text_with_ws for t in title_words).strip(),
         kind=kind,
         countries=tuple(countries),
         nationalities=tuple(nationalities),
         organizations=tuple(organizations),
         start=start,
     )
+
+
+def _title_kind(words: list[Token]) -> str | None:
+    """The kind of role the last one to three words of a title name ("prime minister")."""
+    roles = role_kinds()
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            phrase = " ".join(t.lower_ for t in words[-size:]).replace(" - ", "-")
+            if phrase in roles:
+                return roles[phrase]
+    return None
 
 
 def stable_hash(*parts: str) -> str:

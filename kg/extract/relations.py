@@ -22,7 +22,7 @@ from kg.extract.lexicon import (
     role_kinds,
 )
 from kg.extract.mentions import COARSE_CLASS, ArticleEntities, Title, title_before
-from kg.gazetteer import find_country, find_demonym, normalise_name
+from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -43,6 +43,7 @@ ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
     ("spokesperson", "organization"): KG.spokespersonOf,
     ("founder", "organization"): KG.founderOf,
     ("head", "organization"): KG.headOf,
+    ("head", "country"): KG.officialOf,
     ("member", "organization"): KG.memberOf,
     ("employee", "organization"): KG.worksFor,
 }
@@ -83,8 +84,10 @@ class RelationFinder:
         self.rules: list[Callable[[], Iterator[Relation]]] = [
             self.find_role_appositions,
             self.find_title_compounds,
+            self.find_affiliations,
             self.find_government_bodies,
             self.find_organization_places,
+            self.find_organization_countries,
             self.find_actions,
         ]
 
@@ -207,6 +210,7 @@ class RelationFinder:
     def find_role_appositions(self) -> Iterator[Relation]:
         """ "Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
         "China's minister of public security, Wang Xiaohong" → ministerOf China."""
+        linked: set[tuple[str, int]] = set()
         for token in self.doc:
             if token.dep_ != "appos":
                 continue
@@ -217,7 +221,29 @@ class RelationFinder:
                     continue
                 if self.entities.key_at(role) is not None:
                     continue
+                linked.add((person, role.i))
                 yield from self._role_relations(person, role, "apposition-role")
+        for person, role in self._unattached_appositions():
+            if (person, role.i) not in linked:
+                yield from self._role_relations(person, role, "apposition-role")
+
+    def _unattached_appositions(self) -> Iterator[tuple[str, Token]]:
+        """ "Italy's prime minister at the time, Silvio Berlusconi, rejected …": a role phrase and a
+        name set off by commas on both sides, which the parser failed to join."""
+        for ent in self.doc.ents:
+            person = self.entities.key_at(ent.root)
+            if person is None or self.coarse(person) != "person" or ent.start < 2:
+                continue
+            before, after = self.doc[ent.start - 1], self.doc[ent.end] if ent.end < len(self.doc) else None
+            if before.text != "," or after is None or after.text != ",":
+                continue
+            edge = node = role = self.doc[ent.start - 2]
+            while node.head.i != node.i and node.head.right_edge.i == edge.i:
+                node = node.head
+                if node.pos_ == "NOUN":
+                    role = node
+            if role.pos_ == "NOUN" and _role_kind(role) is not None and self.entities.key_at(role) is None:
+                yield person, role
 
     def _role_relations(self, person: str, role: Token, rule: str) -> Iterator[Relation]:
         """Relations a role noun states: the position, and who it is held in."""
@@ -248,9 +274,11 @@ class RelationFinder:
             if depth > 1 and not nested:
                 continue
             key = self.entities.key_at(token)
-            if key is None and token.ent_type_ == "NORP":
+            if key is None and (token.ent_type_ == "NORP" or token.text[:1].isupper()):
                 country = find_demonym(token.text)
                 key = self.entities.country(country.code, token) if country else None
+            if key is None and token.lower_ in {"country", "nation"}:
+                key = self.resolve_description(token)
             if key is not None and key not in {k for _, k, _ in found}:
                 found.append((depth, key, via))
         if nested and any(via == "at" for _, _, via in found):
@@ -263,6 +291,9 @@ class RelationFinder:
         coarse = self.coarse(holder)
         prop = ROLE_PROPERTIES.get((kind, coarse))
         if prop is None:
+            return
+        if kind == "head" and coarse == "country" and _bare_position(position) not in {"leader", "head"}:
+            # "Libyan leader Gadhafi" leads the country; "Russian opposition leader Navalny" does not.
             return
         yield self.relation(person, prop, holder, role, confidence, rule)
         if coarse == "country" and kind in CITIZEN_KINDS:
@@ -316,12 +347,71 @@ class RelationFinder:
             return
         holders = [self.entities.country(code, anchor) for code in title.countries]
         holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
+        # "Prime Minister Manmohan Singh of India"
+        for prep in anchor.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                holders += [
+                    k for k in (self.entities.key_at(o) for o in prep.children if o.dep_ == "pobj") if k
+                ]
         for holder in holders:
             yield from self._holder_relations(person, kind, holder, title.text, anchor, 0.85, rule)
         if kind not in CITIZEN_KINDS:
             for code in title.nationalities:
                 country = self.entities.country(code, anchor)
                 yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
+
+    def find_affiliations(self) -> Iterator[Relation]:
+        """Where a person belongs, said without a role noun: "Michael Müller (SPD)", "DW's Milan
+        Gagnon", "Anis Muhsin of the Institute for Palestine Studies", "X is an economist at Y",
+        "X has worked for the UN"."""
+        for ent in self.doc.ents:
+            person = self.entities.key_at(ent.root)
+            if person is None or self.coarse(person) != "person" or ent.root.i != ent.end - 1:
+                continue
+            if title_before(ent) is not None:
+                continue
+            tokens = self.doc[ent.end : ent.end + 3]
+            if len(tokens) == 3 and tokens[0].text == "(" and tokens[2].text == ")":
+                party = self.entities.key_at(tokens[1])
+                if party is not None and self.coarse(party) == "organization":
+                    yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
+            for child in ent.root.children:
+                if child.dep_ == "poss":
+                    org = self.entities.key_at(child)
+                    if org is not None and self.coarse(org) == "organization":
+                        yield self.relation(
+                            person, KG.worksFor, org, ent.root, 0.7, "possessive-organization"
+                        )
+                elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                    for obj in child.children:
+                        org = self.entities.key_at(obj)
+                        if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
+                            yield self.relation(
+                                person, KG.memberOf, org, ent.root, 0.7, "person-of-organization"
+                            )
+        for verb in self.doc:
+            lemma = verb.lemma_.lower()
+            if lemma not in {"be", "work"} or _is_hedged(verb):
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                continue
+            person, _ = self.entity(subject)
+            if subject.dep_ == "nsubj" and subject.tag_ == "WP" and verb.dep_ == "relcl":
+                person = self.entities.key_at(verb.head)
+            if person is None or self.coarse(person) != "person":
+                continue
+            if lemma == "be":
+                for attr in verb.children:
+                    if attr.dep_ == "attr" and attr.pos_ == "NOUN" and self.entities.key_at(attr) is None:
+                        yield from self._role_relations(person, attr, "copula-role")
+            else:
+                for prep in verb.children:
+                    if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
+                        for obj in prep.children:
+                            org = self.entities.key_at(obj)
+                            if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
+                                yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
 
     def find_government_bodies(self) -> Iterator[Relation]:
         """ "China's commerce ministry" → a Ministry of Commerce that is partOf China;
@@ -388,6 +478,60 @@ class RelationFinder:
                     if place and self.entities.cls(place) in PLACES:
                         yield self.relation(org, KG.basedIn, place, token, 0.8, "based-in")
                         break
+
+    def find_organization_countries(self) -> Iterator[Relation]:
+        """ "Germany's Goethe Institute", "German carmaker Volkswagen", "Pakistan's Inter-Services
+        Intelligence agency" → basedIn the country (and partOf it, for a government body)."""
+        for ent in self.doc.ents:
+            org = self.entities.key_at(ent.root)
+            if org is None or self.coarse(org) != "organization":
+                continue
+            for country in self._countries_before(ent):
+                yield self.relation(org, KG.basedIn, country, ent.root, 0.75, "organization-country")
+                if self.entities.cls(org) == KG.GovernmentBody:
+                    yield self.relation(org, KG.partOf, country, ent.root, 0.75, "organization-country")
+
+    def _countries_before(self, ent: Span) -> list[str]:
+        """Countries written as possessives, names or demonyms in the words that modify a name
+        from the left ("German carmaker", "Pakistan's")."""
+        inside = set(range(ent.start, ent.end))
+        if ent.root.dep_ == "compound" and ent.root.head.lower_ in ORGANIZATION_NOUNS:
+            inside.add(ent.root.head.i)  # "Pakistan's Inter-Services Intelligence agency"
+        found: list[str] = []
+        i = ent.start - 1
+        while i >= 0:
+            token = self.doc[i]
+            if token.tag_ == "POS":
+                i -= 1
+                continue
+            if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
+                break
+            inside.add(i)
+            key = self.entities.key_at(token)
+            if key is not None and self.coarse(key) == "country":
+                found.append(key)
+            elif key is None and token.text[:1].isupper():
+                country = find_demonym(token.text)
+                if country is not None:
+                    found.append(self.entities.country(country.code, token))
+            elif key is not None:
+                break
+            i -= 1
+        return found
+
+    def find_city_countries(self) -> Iterator[Relation]:
+        """A city the article names lies in the country GeoNames puts it in, when the article names
+        that country too ("… in Hamburg … Germany"); the evidence is the city's first sentence."""
+        for key in self.entities.keys():
+            if self.entities.cls(key) != KG.City:
+                continue
+            city = find_city(self.entities.name(key))
+            country = "country:" + city.country_code if city is not None else None
+            if country is None or country not in self.entities.keys():
+                continue
+            first = self.entities.first_mention(key)
+            if first is not None:
+                yield self.relation(key, KG.locatedIn, country, first, 0.9, "gazetteer")
 
     def _described_organization(self, appos: Token) -> str | None:
         """The organisation an apposition like ", a Washington think tank" describes: its head,
@@ -460,15 +604,27 @@ def _role_attachments(role: Token) -> Iterator[tuple[Token, int, str]]:
                     if obj.dep_ == "pobj":
                         yield obj, depth + 1, child.lower_
                         queue.append((obj, depth + 1))
+                        if obj.lower_ in ORGANIZATION_NOUNS:
+                            # "leader of the IG Metall union": the name on the generic noun is
+                            # what the role is held in.
+                            for name in obj.children:
+                                if name.dep_ in {"compound", "appos"}:
+                                    yield name, depth + 1, child.lower_
             elif child.dep_ == "appos" and node is not role:
                 yield child, depth, "appos"
                 queue.append((child, depth))
 
 
+def _bare_position(position: str) -> str:
+    """A position without demonyms and "new": "new Libyan leader" → "leader"."""
+    words = [w for w in position.split() if find_demonym(w) is None and w.lower() not in {"new", "the"}]
+    return " ".join(words).lower()
+
+
 def _qualified_kind(kind: str, modifiers: set[str]) -> str | None:
     """A deputy or vice head is a member or official, not the head; a former one holds nothing
     now."""
-    if modifiers & {"former", "ex", "late", "outgoing", "designate", "would-be"}:
+    if modifiers & {"former", "ex", "late", "designate", "would-be"}:
         return None
     if modifiers & {"deputy", "vice", "assistant", "acting", "co"} and kind in {
         "head",
@@ -503,7 +659,7 @@ def _position_text(role: Token, entities: ArticleEntities) -> str:
             key = entities.key_at(token)
             if key is not None and entities.cls(key) == KG.Person:
                 break
-            if token.dep_ == "prep" and token.lower_ in {"at", "for", "with"}:
+            if token.dep_ == "prep" and token.lower_ in {"at", "for", "with", "in", "from", "since"}:
                 break
             if token.dep_ in {"relcl", "acl"}:
                 break
