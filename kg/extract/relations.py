@@ -31,6 +31,26 @@ PLACES = {KG.Place, KG.City, KG.Country}
 PRONOUNS = {"he": KG.Person, "she": KG.Person, "him": KG.Person, "her": KG.Person}
 POSSESSIVE_PRONOUNS = {"his", "her"}
 
+# Words besides the organisation nouns that show a demonym is a place of business ("German carmaker").
+ORGANIZATION_WORDS = {
+    "carmaker",
+    "automaker",
+    "firm",
+    "company",
+    "bank",
+    "insurer",
+    "airline",
+    "retailer",
+    "broadcaster",
+    "newspaper",
+    "giant",
+    "group",
+    "maker",
+    "producer",
+    "manufacturer",
+    "operator",
+}
+
 # Role kind × class of what the role is held in → property.
 ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
     ("head_of_state", "country"): KG.headOfState,
@@ -88,6 +108,8 @@ class RelationFinder:
             self.find_government_bodies,
             self.find_organization_places,
             self.find_organization_countries,
+            self.find_place_hierarchy,
+            self.find_killings,
             self.find_actions,
         ]
 
@@ -259,6 +281,10 @@ class RelationFinder:
             return
         for holder in self._role_holders(role, kind):
             yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
+        for extra in roles[1:]:
+            # "a professor at Queens College and honorary president of the Socialist International"
+            if any(c.dep_ in {"prep", "poss"} for c in extra.children):
+                yield from self._role_relations(person, extra, rule)
 
     def _role_holders(self, role: Token, kind: str) -> list[str]:
         """The organisations and countries a role noun is held in.
@@ -305,14 +331,16 @@ class RelationFinder:
                 yield self.relation(ministry, KG.partOf, holder, role, confidence * 0.9, rule)
 
     def _ministry_from_title(self, position: str, country: str) -> str | None:
-        """ "minister of public security" → the Ministry of Public Security of that country."""
+        """ "minister of public security" → the Ministry of Public Security of that country.
+
+        Only a title that spells out the ministry counts: a "Foreign Minister" heads whatever
+        that country calls its foreign office (a State Department, a Foreign Office), which the
+        title does not say.
+        """
         words = position.split()
-        if len(words) >= 3 and words[0].lower() == "minister" and words[1] == "of":
-            topic = " ".join(w.capitalize() if w not in {"and", "of", "the"} else w for w in words[2:])
-        elif len(words) == 2 and words[1].lower() in {"minister", "secretary"}:
-            topic = MINISTRY_TOPICS.get(words[0].lower(), words[0].capitalize())
-        else:
+        if len(words) < 3 or words[0].lower() != "minister" or words[1] != "of":
             return None
+        topic = " ".join(w.capitalize() if w not in {"and", "of", "the"} else w for w in words[2:])
         return self._ministry(topic, country, ())
 
     def _ministry(self, topic: str, country: str, tokens: tuple[Token, ...]) -> str:
@@ -361,57 +389,67 @@ class RelationFinder:
                 yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
 
     def find_affiliations(self) -> Iterator[Relation]:
-        """Where a person belongs, said without a role noun: "Michael Müller (SPD)", "DW's Milan
-        Gagnon", "Anis Muhsin of the Institute for Palestine Studies", "X is an economist at Y",
-        "X has worked for the UN"."""
+        """Where a person belongs or lives, said without a role noun: "Michael Müller (SPD)",
+        "DW's Milan Gagnon", "Anis Muhsin of the Institute for Palestine Studies", "Andrew Hall of
+        Miami", "X is an economist at Y", "X has worked for the UN"."""
         for ent in self.doc.ents:
             person = self.entities.key_at(ent.root)
             if person is None or self.coarse(person) != "person" or ent.root.i != ent.end - 1:
                 continue
-            if title_before(ent) is not None:
-                continue
-            tokens = self.doc[ent.end : ent.end + 3]
-            if len(tokens) == 3 and tokens[0].text == "(" and tokens[2].text == ")":
-                party = self.entities.key_at(tokens[1])
-                if party is not None and self.coarse(party) == "organization":
-                    yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
-            for child in ent.root.children:
-                if child.dep_ == "poss":
-                    org = self.entities.key_at(child)
-                    if org is not None and self.coarse(org) == "organization":
-                        yield self.relation(
-                            person, KG.worksFor, org, ent.root, 0.7, "possessive-organization"
-                        )
-                elif child.dep_ == "prep" and child.lower_ in {"of", "from"}:
-                    for obj in child.children:
-                        org = self.entities.key_at(obj)
-                        if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
-                            yield self.relation(
-                                person, KG.memberOf, org, ent.root, 0.7, "person-of-organization"
-                            )
+            if title_before(ent) is None:
+                yield from self._name_affiliations(person, ent)
         for verb in self.doc:
-            lemma = verb.lemma_.lower()
-            if lemma not in {"be", "work"} or _is_hedged(verb):
+            if verb.lemma_.lower() in {"be", "work"} and not _is_hedged(verb):
+                yield from self._clause_affiliations(verb)
+
+    def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
+        after = self.doc[ent.end : ent.end + 5]
+        if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
+            party = self.entities.key_at(after[1])
+            if party is not None and self.coarse(party) == "organization":
+                yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
+        objects = [(c, "poss") for c in ent.root.children if c.dep_ == "poss"]
+        for prep in ent.root.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
+                objects += [(o, prep.lower_) for o in prep.children if o.dep_ == "pobj"]
+        if len(after) == 5 and after[0].text == "," and after[1].like_num and after[2].text == ",":
+            if after[3].lower_ == "of":  # "Daniel Urquhart, 8, of Aumsville"
+                objects.append((after[4], "of"))
+        for token, via in objects:
+            key = self.entities.key_at(token)
+            if key is None:
                 continue
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if subject is None:
-                continue
-            person, _ = self.entity(subject)
-            if subject.dep_ == "nsubj" and subject.tag_ == "WP" and verb.dep_ == "relcl":
-                person = self.entities.key_at(verb.head)
-            if person is None or self.coarse(person) != "person":
-                continue
-            if lemma == "be":
-                for attr in verb.children:
-                    if attr.dep_ == "attr" and attr.pos_ == "NOUN" and self.entities.key_at(attr) is None:
-                        yield from self._role_relations(person, attr, "copula-role")
-            else:
-                for prep in verb.children:
-                    if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
-                        for obj in prep.children:
-                            org = self.entities.key_at(obj)
-                            if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
-                                yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
+            if self.coarse(key) == "organization":
+                prop, rule = (
+                    (KG.worksFor, "possessive-organization")
+                    if via == "poss"
+                    else (KG.memberOf, "person-of-organization")
+                )
+                yield self.relation(person, prop, key, ent.root, 0.7, rule)
+            elif via == "of" and self.entities.cls(key) in PLACES:
+                yield self.relation(person, KG.livesIn, key, ent.root, 0.7, "person-of-place")
+
+    def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
+        """ "X is a political scientist with the Center …", "X, who worked for the UN, …"."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return
+        person, _ = self.entity(subject)
+        if subject.tag_ == "WP" and verb.dep_ == "relcl":
+            person = self.entities.key_at(verb.head)
+        if person is None or self.coarse(person) != "person":
+            return
+        if verb.lemma_.lower() == "be":
+            for attr in verb.children:
+                if attr.dep_ == "attr" and attr.pos_ == "NOUN" and self.entities.key_at(attr) is None:
+                    yield from self._role_relations(person, attr, "copula-role")
+            return
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
+                for obj in prep.children:
+                    org = self.entities.key_at(obj)
+                    if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
+                        yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
 
     def find_government_bodies(self) -> Iterator[Relation]:
         """ "China's commerce ministry" → a Ministry of Commerce that is partOf China;
@@ -486,38 +524,169 @@ class RelationFinder:
             org = self.entities.key_at(ent.root)
             if org is None or self.coarse(org) != "organization":
                 continue
+            # A demonym inside the name ("Haitian Parliament") is part of its identity, which
+            # the name already says; what counts is a country written before it.
             for country in self._countries_before(ent):
                 yield self.relation(org, KG.basedIn, country, ent.root, 0.75, "organization-country")
                 if self.entities.cls(org) == KG.GovernmentBody:
                     yield self.relation(org, KG.partOf, country, ent.root, 0.75, "organization-country")
 
     def _countries_before(self, ent: Span) -> list[str]:
-        """Countries written as possessives, names or demonyms in the words that modify a name
-        from the left ("German carmaker", "Pakistan's")."""
+        """Countries written as possessives or names in the words that modify a name from the
+        left ("Pakistan's", "U.S."), or as demonyms when those words say it is an organisation
+        ("German carmaker", "the British newspaper")."""
         inside = set(range(ent.start, ent.end))
         if ent.root.dep_ == "compound" and ent.root.head.lower_ in ORGANIZATION_NOUNS:
             inside.add(ent.root.head.i)  # "Pakistan's Inter-Services Intelligence agency"
-        found: list[str] = []
+        chain: list[Token] = []
         i = ent.start - 1
         while i >= 0:
             token = self.doc[i]
-            if token.tag_ == "POS":
-                i -= 1
-                continue
-            if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
-                break
-            inside.add(i)
+            if token.tag_ != "POS":
+                if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
+                    break
+                key = self.entities.key_at(token)
+                if key is not None and self.coarse(key) != "country":
+                    break
+                chain.append(token)
+                inside.add(i)
+            i -= 1
+        words = {t.lower_ for t in chain} | {t.lower_ for t in ent} | {self.doc[j].lower_ for j in inside}
+        says_organization = bool(words & (ORGANIZATION_NOUNS | ORGANIZATION_WORDS))
+        found: list[str] = []
+        for token in chain:
             key = self.entities.key_at(token)
-            if key is not None and self.coarse(key) == "country":
+            if key is not None:
                 found.append(key)
-            elif key is None and token.text[:1].isupper():
+            elif says_organization and token.text[:1].isupper():
                 country = find_demonym(token.text)
                 if country is not None:
                     found.append(self.entities.country(country.code, token))
-            elif key is not None:
-                break
-            i -= 1
         return found
+
+    def find_place_hierarchy(self) -> Iterator[Relation]:
+        """ "Bethany, Conn.", "Denison, Texas", "Saint-Gall, Switzerland": a place written with the
+        larger place it lies in. GeoNames vetoes a pairing it knows to be wrong."""
+        ents = [e for e in self.doc.ents if e.label_ in {"GPE", "LOC"}]
+        for first, second in zip(ents, ents[1:], strict=False):
+            if second.start != first.end + 1 or self.doc[first.end].text != ",":
+                continue
+            if first.start > 0 and self.doc[first.start - 1].text == ",":
+                continue  # "…, Piedmont, Southwest, United and U.S. Air": a list
+            if second.end < len(self.doc) and self.doc[second.end].text not in {
+                ",",
+                ".",
+                ")",
+                ";",
+                "(",
+                "\n",
+            }:
+                continue  # a list ("Paris, London and Rome"), not a place and its region
+            small, large = self.entities.key_at(first.root), self.entities.key_at(second.root)
+            if small is None or large is None or small == large:
+                continue
+            if self.entities.cls(small) not in PLACES or self.coarse(small) == "country":
+                continue
+            if self.entities.cls(large) not in PLACES:
+                continue
+            city = find_city(self.entities.name(small))
+            if (
+                self.coarse(large) == "country"
+                and city is not None
+                and large != "country:" + city.country_code
+            ):
+                continue
+            yield self.relation(small, KG.locatedIn, large, first.root, 0.85, "place-comma-place")
+
+    def find_killings(self) -> Iterator[Relation]:
+        """ "the assassination of Kennedy by Oswald", "Oswald, Kennedy's assassin", "X was shot dead
+        by Y" → killed."""
+        for token in self.doc:
+            lemma = token.lemma_.lower()
+            if lemma in {"assassination", "killing", "murder"} and token.pos_ == "NOUN":
+                victim = killer = None
+                for prep in token.children:
+                    objects = [o for o in prep.children if o.dep_ == "pobj"]
+                    if prep.lower_ == "of" and objects:
+                        victim = self.entities.key_at(objects[0])
+                    elif prep.lower_ == "by" and objects:
+                        killer = self.entities.key_at(objects[0])
+                if victim and killer and victim != killer and self.coarse(victim) == "person":
+                    yield self.relation(killer, KG.killed, victim, token, 0.8, "killing-noun")
+            elif lemma in {"assassin", "killer", "murderer"} and token.pos_ == "NOUN":
+                victims = [c for c in token.children if c.dep_ == "poss"]
+                victims += [
+                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                ]
+                victims += [c for c in token.lefts if c.dep_ == "compound" and c.ent_type_ == "PERSON"]
+                killers = [c for c in token.children if c.dep_ == "appos"]
+                if token.dep_ in {"appos", "compound", "nmod"}:
+                    killers.append(token.head)  # "…'s assassin Leon Czolgosz"
+                if token.dep_ == "attr":
+                    killers += [c for c in token.head.children if c.dep_ == "nsubj"]
+                comma = token.right_edge.i + 1
+                if comma + 1 < len(self.doc) and self.doc[comma].text == ",":
+                    killers.append(self.doc[comma + 1])  # "Kennedy's assassin, Lee Harvey Oswald,"
+                for victim_token in victims:
+                    for killer_token in killers:
+                        victim, killer = (
+                            self.entities.key_at(victim_token),
+                            self.entities.key_at(killer_token),
+                        )
+                        if victim and killer and victim != killer and self.coarse(victim) == "person":
+                            yield self.relation(killer, KG.killed, victim, token, 0.8, "killer-noun")
+            elif lemma == "shoot" and token.pos_ == "VERB" and not _is_hedged(token):
+                # "shot dead", "shot to death", "shot and killed" state a killing; "shot" alone does not.
+                fatal = any(c.lower_ in {"dead", "death"} for c in token.subtree) or any(
+                    c.dep_ == "conj" and c.lemma_.lower() == "kill" for c in token.children
+                )
+                if fatal:
+                    yield from self._agent_patient(token, KG.killed, "verb-shoot-dead")
+
+    def _implicit_subject(self, verb: Token) -> Token | None:
+        """The doer of a verb that has no subject of its own: "Adamson, convicted of murdering
+        Bolles" → Adamson; "Oswald acted alone in killing Kennedy" → Oswald. Not through a verb
+        with an object of its own ("police arrested X for killing Y")."""
+        node = verb
+        for _ in range(3):
+            if node.dep_ == "pcomp" and node.head.dep_ == "prep":
+                governor = node.head.head
+            elif node.dep_ in {"xcomp", "conj"}:
+                governor = node.head
+            else:
+                return None
+            if governor.pos_ in {"NOUN", "PROPN"}:
+                return governor if self.entities.key_at(governor) is not None else None
+            if governor.dep_ == "acl" and self.entities.key_at(governor.head) is not None:
+                if not any(c.dep_ == "dobj" for c in governor.children):
+                    return governor.head
+            subject = next((c for c in governor.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                return (
+                    None
+                    if any(c.dep_ == "dobj" for c in governor.children) and node.dep_ == "pcomp"
+                    else subject
+                )
+            node = governor
+        return None
+
+    def _agent_patient(self, verb: Token, prop: URIRef, rule: str) -> Iterator[Relation]:
+        subject, obj = self._implicit_subject(verb), None
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                subject = child
+            elif child.dep_ in {"dobj", "nsubjpass"}:
+                obj = child
+            elif child.dep_ == "agent":
+                subject = next((c for c in child.children if c.dep_ == "pobj"), None)
+        if subject is None or obj is None:
+            return
+        killer, killer_sure = self.entity(subject)
+        victim, victim_sure = self.entity(obj)
+        if killer and victim and killer != victim and self.coarse(victim) == "person":
+            yield self.relation(
+                killer, prop, victim, verb, round(0.75 * min(killer_sure, victim_sure), 2), rule
+            )
 
     def find_city_countries(self) -> Iterator[Relation]:
         """A city the article names lies in the country GeoNames puts it in, when the article names
@@ -555,7 +724,7 @@ class RelationFinder:
             prop = ACTION_VERBS.get(verb.lemma_.lower())
             if prop is None or verb.pos_ not in {"VERB", "AUX"} or _is_hedged(verb):
                 continue
-            subject_token = object_token = None
+            subject_token, object_token = self._implicit_subject(verb), None
             for child in verb.children:
                 if child.dep_ == "nsubj":
                     subject_token = child
