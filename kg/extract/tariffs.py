@@ -14,8 +14,9 @@ from rdflib import Literal
 from rdflib.namespace import XSD
 from spacy.tokens import Token
 
+from kg.extract.actions import is_hedged
 from kg.extract.mentions import stable_hash
-from kg.extract.relations import RelationFinder, _is_hedged
+from kg.extract.relations import RelationFinder
 from kg.gazetteer import find_demonym
 from kg.ontology import KG
 from kg.records import Relation
@@ -45,7 +46,7 @@ def find_tariffs(finder: RelationFinder) -> Iterator[Relation]:
 
 def _tariff_event(finder: RelationFinder, tariff: Token) -> Iterator[Relation]:
     verb = _imposing_verb(tariff)
-    if verb is not None and _is_hedged(verb):
+    if verb is not None and is_hedged(verb):
         return
     imposer, imposer_sure = _imposer(finder, tariff, verb)
     target, target_sure = _target(finder, tariff, verb)

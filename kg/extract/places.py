@@ -1,0 +1,218 @@
+"""Organisations and places: where an organisation is based, what government it belongs to,
+and which larger place a place lies in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from kg.extract.finder import PLACES, FinderBase
+from kg.extract.lexicon import GOVERNMENT_NOUNS, NEWS_NOUNS, ORGANIZATION_NOUNS
+from kg.gazetteer import find_city, find_demonym, normalise_name
+from kg.ontology import KG
+from kg.records import Relation
+
+# Words besides the organisation nouns that show a demonym is a place of business ("German carmaker").
+ORGANIZATION_WORDS = {
+    "carmaker",
+    "automaker",
+    "firm",
+    "company",
+    "bank",
+    "insurer",
+    "airline",
+    "retailer",
+    "broadcaster",
+    "newspaper",
+    "giant",
+    "group",
+    "maker",
+    "producer",
+    "manufacturer",
+    "operator",
+}
+
+# "the minister of public security" → the ministry it heads.
+MINISTRY_TOPICS = {"foreign": "Foreign Affairs", "defense": "Defense", "defence": "Defence"}
+
+
+class PlaceRules(FinderBase):
+    """Rules that place organisations and places."""
+
+    def find_government_bodies(self) -> Iterator[Relation]:
+        """ "China's commerce ministry" → a Ministry of Commerce that is partOf China;
+        "the Trump administration" → a government body of its own."""
+        for token in self.doc:
+            lemma = token.lower_
+            if lemma in {"ministry", "ministries"} and self.entities.key_at(token) is None:
+                country = self._country_modifier(token)
+                topics = [c for c in token.children if c.dep_ in {"compound", "amod"} and c.is_alpha]
+                topics = [t for t in topics if t.ent_type_ not in {"GPE", "NORP"}]
+                if country is None or len(topics) != 1:
+                    continue
+                topic = MINISTRY_TOPICS.get(topics[0].lower_, topics[0].text.capitalize())
+                ministry = self._ministry(topic, country, (topics[0], token))
+                yield self.relation(ministry, KG.partOf, country, token, 0.85, "government-body")
+            elif lemma in GOVERNMENT_NOUNS and self.entities.key_at(token) is None:
+                names = [c for c in token.children if c.dep_ == "compound"]
+                keys = {self.entities.key_at(c) for c in names} - {None}
+                if len(keys) == 1 and len(names) >= 1:
+                    person = keys.pop()
+                    if person is not None and self.coarse(person) == "person":
+                        surname = self.entities.name(person).split()[-1]
+                        name = f"{surname} {token.lower_}"
+                        self.entities.add_derived(name, KG.GovernmentBody, normalise_name(name), (token,))
+        return
+        yield  # pragma: no cover - keeps this a generator when nothing is found
+
+    def _country_modifier(self, token: Token) -> str | None:
+        """The country written as a possessive or national adjective on a noun ("China's",
+        "Chinese")."""
+        for child in token.children:
+            if child.dep_ not in {"poss", "amod", "compound", "nmod"}:
+                continue
+            key = self.entities.key_at(child)
+            if key is not None and self.coarse(key) == "country":
+                return key
+            if child.ent_type_ == "NORP":
+                country = find_demonym(child.text)
+                if country is not None:
+                    return self.entities.country(country.code, child)
+        return None
+
+    def find_organization_places(self) -> Iterator[Relation]:
+        """ "the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
+        "the Berlin-based institute" → basedIn Berlin."""
+        for token in self.doc:
+            if token.dep_ == "appos" and token.lower_ in ORGANIZATION_NOUNS:
+                org = self._described_organization(token)
+                if org is None:
+                    continue
+                if token.lower_ in NEWS_NOUNS:
+                    self.entities.refine_class(org, KG.NewsOrganization)
+                for modifier in token.children:
+                    place = self.entities.key_at(modifier)
+                    if modifier.dep_ in {"compound", "amod", "nmod"} and place:
+                        if self.entities.cls(place) in PLACES:
+                            yield self.relation(org, KG.basedIn, place, token, 0.8, "apposition-place")
+            elif token.dep_ == "amod" and token.lower_.endswith("based"):
+                org = self.entities.key_at(token.head)
+                if org is None or self.coarse(org) != "organization":
+                    continue
+                for modifier in token.subtree:
+                    place = self.entities.key_at(modifier)
+                    if place and self.entities.cls(place) in PLACES:
+                        yield self.relation(org, KG.basedIn, place, token, 0.8, "based-in")
+                        break
+
+    def _described_organization(self, appos: Token) -> str | None:
+        """The organisation an apposition like ", a Washington think tank" describes: its head,
+        or the organisation named just before the comma (the parser often attaches such an
+        apposition to the sentence's subject instead)."""
+        candidates = [appos.head]
+        left = appos.left_edge.i - 1
+        while left >= 0 and self.doc[left].is_punct:
+            left -= 1
+        if left >= 0:
+            candidates.append(self.doc[left])
+        for token in candidates:
+            key = self.entities.key_at(token)
+            if key is not None and self.coarse(key) == "organization":
+                return key
+        return None
+
+    def find_organization_countries(self) -> Iterator[Relation]:
+        """ "Germany's Goethe Institute", "German carmaker Volkswagen", "Pakistan's Inter-Services
+        Intelligence agency" → basedIn the country (and partOf it, for a government body)."""
+        for ent in self.doc.ents:
+            org = self.entities.key_at(ent.root)
+            if org is None or self.coarse(org) != "organization":
+                continue
+            # A demonym inside the name ("Haitian Parliament") is part of its identity, which
+            # the name already says; what counts is a country written before it.
+            for country in self._countries_before(ent):
+                yield self.relation(org, KG.basedIn, country, ent.root, 0.75, "organization-country")
+                if self.entities.cls(org) == KG.GovernmentBody:
+                    yield self.relation(org, KG.partOf, country, ent.root, 0.75, "organization-country")
+
+    def _countries_before(self, ent: Span) -> list[str]:
+        """Countries written as possessives or names in the words that modify a name from the
+        left ("Pakistan's", "U.S."), or as demonyms when those words say it is an organisation
+        ("German carmaker", "the British newspaper")."""
+        inside = set(range(ent.start, ent.end))
+        if ent.root.dep_ == "compound" and ent.root.head.lower_ in ORGANIZATION_NOUNS:
+            inside.add(ent.root.head.i)  # "Pakistan's Inter-Services Intelligence agency"
+        chain: list[Token] = []
+        i = ent.start - 1
+        while i >= 0:
+            token = self.doc[i]
+            if token.tag_ != "POS":
+                if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
+                    break
+                key = self.entities.key_at(token)
+                if key is not None and self.coarse(key) != "country":
+                    break
+                chain.append(token)
+                inside.add(i)
+            i -= 1
+        words = {t.lower_ for t in chain} | {t.lower_ for t in ent} | {self.doc[j].lower_ for j in inside}
+        says_organization = bool(words & (ORGANIZATION_NOUNS | ORGANIZATION_WORDS))
+        found: list[str] = []
+        for token in chain:
+            key = self.entities.key_at(token)
+            if key is not None:
+                found.append(key)
+            elif says_organization and token.text[:1].isupper():
+                country = find_demonym(token.text)
+                if country is not None:
+                    found.append(self.entities.country(country.code, token))
+        return found
+
+    def find_place_hierarchy(self) -> Iterator[Relation]:
+        """ "Bethany, Conn.", "Denison, Texas", "Saint-Gall, Switzerland": a place written with the
+        larger place it lies in. GeoNames vetoes a pairing it knows to be wrong."""
+        ents = [e for e in self.doc.ents if e.label_ in {"GPE", "LOC"}]
+        for first, second in zip(ents, ents[1:], strict=False):
+            if second.start != first.end + 1 or self.doc[first.end].text != ",":
+                continue
+            if first.start > 0 and self.doc[first.start - 1].text == ",":
+                continue  # "…, Piedmont, Southwest, United and U.S. Air": a list
+            if second.end < len(self.doc) and self.doc[second.end].text not in {
+                ",",
+                ".",
+                ")",
+                ";",
+                "(",
+                "\n",
+            }:
+                continue  # a list ("Paris, London and Rome"), not a place and its region
+            small, large = self.entities.key_at(first.root), self.entities.key_at(second.root)
+            if small is None or large is None or small == large:
+                continue
+            if self.entities.cls(small) not in PLACES or self.coarse(small) == "country":
+                continue
+            if self.entities.cls(large) not in PLACES:
+                continue
+            city = find_city(self.entities.name(small))
+            if (
+                self.coarse(large) == "country"
+                and city is not None
+                and large != "country:" + city.country_code
+            ):
+                continue
+            yield self.relation(small, KG.locatedIn, large, first.root, 0.85, "place-comma-place")
+
+    def find_city_countries(self) -> Iterator[Relation]:
+        """A city the article names lies in the country GeoNames puts it in, when the article names
+        that country too ("… in Hamburg … Germany"); the evidence is the city's first sentence."""
+        for key in self.entities.keys():
+            if self.entities.cls(key) != KG.City:
+                continue
+            city = find_city(self.entities.name(key))
+            country = "country:" + city.country_code if city is not None else None
+            if country is None or country not in self.entities.keys():
+                continue
+            first = self.entities.first_mention(key)
+            if first is not None:
+                yield self.relation(key, KG.locatedIn, country, first, 0.9, "gazetteer")

@@ -1,0 +1,346 @@
+"""People's roles: "Yun Sun, director of … at the Stimson Center", "German Chancellor Angela
+Merkel", "Michael Müller (SPD)", "X is an economist at Y" → worksFor, headOf, ministerOf,
+citizenOf, memberOf and the position as written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Literal, URIRef
+from spacy.tokens import Span, Token
+
+from kg.extract.actions import is_hedged
+from kg.extract.finder import PLACES, FinderBase
+from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
+from kg.extract.mentions import ArticleEntities, Title, title_before
+from kg.gazetteer import find_demonym
+from kg.ontology import KG
+from kg.records import Relation
+
+# Role kind × class of what the role is held in → property.
+ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
+    ("head_of_state", "country"): KG.headOfState,
+    ("head_of_state", "organization"): KG.headOf,
+    ("head_of_government", "country"): KG.headOfGovernment,
+    ("minister", "country"): KG.ministerOf,
+    ("official", "country"): KG.officialOf,
+    ("official", "organization"): KG.worksFor,
+    ("spokesperson", "country"): KG.spokespersonOf,
+    ("spokesperson", "organization"): KG.spokespersonOf,
+    ("founder", "organization"): KG.founderOf,
+    ("head", "organization"): KG.headOf,
+    ("head", "country"): KG.officialOf,
+    ("member", "organization"): KG.memberOf,
+    ("employee", "organization"): KG.worksFor,
+}
+
+# A person who holds one of these offices for a country is its citizen.
+CITIZEN_KINDS = {"head_of_state", "head_of_government", "minister", "official"}
+
+
+class RoleRules(FinderBase):
+    """Rules that read what a person is and where."""
+
+    def find_role_appositions(self) -> Iterator[Relation]:
+        """ "Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
+        "China's minister of public security, Wang Xiaohong" → ministerOf China."""
+        linked: set[tuple[str, int]] = set()
+        for token in self.doc:
+            if token.dep_ != "appos":
+                continue
+            pairs = [(token.head, token), (token, token.head)]
+            for person_token, role in pairs:
+                person = self.entities.key_at(person_token)
+                if person is None or self.coarse(person) != "person":
+                    continue
+                if self.entities.key_at(role) is not None:
+                    continue
+                linked.add((person, role.i))
+                yield from self._role_relations(person, role, "apposition-role")
+        for person, role in self._unattached_appositions():
+            if (person, role.i) not in linked:
+                yield from self._role_relations(person, role, "apposition-role")
+
+    def _unattached_appositions(self) -> Iterator[tuple[str, Token]]:
+        """ "Italy's prime minister at the time, Silvio Berlusconi, rejected …": a role phrase and a
+        name set off by commas on both sides, which the parser failed to join."""
+        for ent in self.doc.ents:
+            person = self.entities.key_at(ent.root)
+            if person is None or self.coarse(person) != "person" or ent.start < 2:
+                continue
+            before, after = self.doc[ent.start - 1], self.doc[ent.end] if ent.end < len(self.doc) else None
+            if before.text != "," or after is None or after.text != ",":
+                continue
+            edge = node = role = self.doc[ent.start - 2]
+            while node.head.i != node.i and node.head.right_edge.i == edge.i:
+                node = node.head
+                if node.pos_ == "NOUN":
+                    role = node
+            if role.pos_ == "NOUN" and _role_kind(role) is not None and self.entities.key_at(role) is None:
+                yield person, role
+
+    def _role_relations(self, person: str, role: Token, rule: str) -> Iterator[Relation]:
+        """Relations a role noun states: the position, and who it is held in."""
+        roles = [role] + [c for c in role.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
+        kinds = [k for k in (_role_kind(r) for r in roles) if k is not None]
+        if not kinds:
+            return
+        position = _position_text(role, self.entities)
+        yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
+        modifiers = {c.lower_ for c in role.lefts if c.dep_ in {"amod", "compound", "advmod"}}
+        kind = _qualified_kind(kinds[0], modifiers)
+        if kind is None:
+            return
+        for holder in self._role_holders(role, kind):
+            yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
+        for extra in roles[1:]:
+            # "a professor at Queens College and honorary president of the Socialist International"
+            if any(c.dep_ in {"prep", "poss"} for c in extra.children):
+                yield from self._role_relations(person, extra, rule)
+
+    def _role_holders(self, role: Token, kind: str) -> list[str]:
+        """The organisations and countries a role noun is held in.
+
+        A head, minister or official holds the office in what is attached to the role itself
+        ("president of the Green Party", "China's minister"); an employee works for the
+        organisation further down too ("director of the China program at the Stimson Center"),
+        and "at X" names the employer over "of X" ("professor of economics at X").
+        """
+        nested = kind in {"employee", "member"}
+        found: list[tuple[int, str, str]] = []
+        for token, depth, via in _role_attachments(role):
+            if depth > 1 and not nested:
+                continue
+            key = self.entities.key_at(token)
+            if key is None and (token.ent_type_ == "NORP" or token.text[:1].isupper()):
+                country = find_demonym(token.text)
+                key = self.entities.country(country.code, token) if country else None
+            if key is None and token.lower_ in {"country", "nation"}:
+                key = self.resolve_description(token)
+            if key is not None and key not in {k for _, k, _ in found}:
+                found.append((depth, key, via))
+        if nested and any(via == "at" for _, _, via in found):
+            found = [f for f in found if f[2] == "at"]
+        return [key for _, key, _ in found]
+
+    def _holder_relations(
+        self, person: str, kind: str, holder: str, position: str, role: Token, confidence: float, rule: str
+    ) -> Iterator[Relation]:
+        coarse = self.coarse(holder)
+        prop = ROLE_PROPERTIES.get((kind, coarse))
+        if prop is None:
+            return
+        if kind == "head" and coarse == "country" and _bare_position(position) not in {"leader", "head"}:
+            # "Libyan leader Gadhafi" leads the country; "Russian opposition leader Navalny" does not.
+            return
+        yield self.relation(person, prop, holder, role, confidence, rule)
+        if coarse == "country" and kind in CITIZEN_KINDS:
+            yield self.relation(person, KG.citizenOf, holder, role, confidence * 0.9, rule)
+        if kind == "minister" and coarse == "country":
+            ministry = self._ministry_from_title(position, holder)
+            if ministry is not None:
+                yield self.relation(person, KG.headOf, ministry, role, confidence * 0.9, rule)
+                yield self.relation(ministry, KG.partOf, holder, role, confidence * 0.9, rule)
+
+    def _ministry_from_title(self, position: str, country: str) -> str | None:
+        """ "minister of public security" → the Ministry of Public Security of that country.
+
+        Only a title that spells out the ministry counts: a "Foreign Minister" heads whatever
+        that country calls its foreign office (a State Department, a Foreign Office), which the
+        title does not say.
+        """
+        words = position.split()
+        if len(words) < 3 or words[0].lower() != "minister" or words[1] != "of":
+            return None
+        topic = " ".join(w.capitalize() if w not in {"and", "of", "the"} else w for w in words[2:])
+        return self._ministry(topic, country, ())
+
+    def find_title_compounds(self) -> Iterator[Relation]:
+        """ "Treasury Secretary Scott Bessent" → holdsPosition "Treasury Secretary"; "German
+        Chancellor Angela Merkel" → headOfGovernment and citizenOf Germany."""
+        done: set[tuple[str, int]] = set()
+        for ent in self.doc.ents:
+            key = self.entities.key_at(ent.root)
+            if key is None or self.coarse(key) != "person":
+                continue
+            title = title_before(ent)
+            if title is None or (key, title.start) in done:
+                continue
+            done.add((key, title.start))
+            yield from self._title_relations(key, title, ent)
+
+    def _title_relations(self, person: str, title: Title, ent: Span) -> Iterator[Relation]:
+        anchor = ent.root
+        rule = "title-compound"
+        yield self.relation(person, KG.holdsPosition, Literal(title.text), anchor, 0.9, rule)
+        kind = _qualified_kind(title.kind, set(title.text.lower().replace("-", " ").split()))
+        if kind is None:
+            return
+        holders = [self.entities.country(code, anchor) for code in title.countries]
+        holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
+        # "Prime Minister Manmohan Singh of India"
+        for prep in anchor.children:
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                holders += [
+                    k for k in (self.entities.key_at(o) for o in prep.children if o.dep_ == "pobj") if k
+                ]
+        for holder in holders:
+            yield from self._holder_relations(person, kind, holder, title.text, anchor, 0.85, rule)
+        if kind not in CITIZEN_KINDS:
+            for code in title.nationalities:
+                country = self.entities.country(code, anchor)
+                yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
+
+    def find_affiliations(self) -> Iterator[Relation]:
+        """Where a person belongs or lives, said without a role noun: "Michael Müller (SPD)",
+        "DW's Milan Gagnon", "Anis Muhsin of the Institute for Palestine Studies", "Andrew Hall of
+        Miami", "X is an economist at Y", "X has worked for the UN"."""
+        for ent in self.doc.ents:
+            person = self.entities.key_at(ent.root)
+            if person is None or self.coarse(person) != "person" or ent.root.i != ent.end - 1:
+                continue
+            if title_before(ent) is None:
+                yield from self._name_affiliations(person, ent)
+        for verb in self.doc:
+            if verb.lemma_.lower() in {"be", "work"} and not is_hedged(verb):
+                yield from self._clause_affiliations(verb)
+
+    def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
+        after = self.doc[ent.end : ent.end + 5]
+        if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
+            party = self.entities.key_at(after[1])
+            if party is not None and self.coarse(party) == "organization":
+                yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
+        objects = [(c, "poss") for c in ent.root.children if c.dep_ == "poss"]
+        for prep in ent.root.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
+                objects += [(o, prep.lower_) for o in prep.children if o.dep_ == "pobj"]
+        if len(after) == 5 and after[0].text == "," and after[1].like_num and after[2].text == ",":
+            if after[3].lower_ == "of":  # "Daniel Urquhart, 8, of Aumsville"
+                objects.append((after[4], "of"))
+        for token, via in objects:
+            key = self.entities.key_at(token)
+            if key is None:
+                continue
+            if self.coarse(key) == "organization":
+                prop, rule = (
+                    (KG.worksFor, "possessive-organization")
+                    if via == "poss"
+                    else (KG.memberOf, "person-of-organization")
+                )
+                yield self.relation(person, prop, key, ent.root, 0.7, rule)
+            elif via == "of" and self.entities.cls(key) in PLACES:
+                yield self.relation(person, KG.livesIn, key, ent.root, 0.7, "person-of-place")
+
+    def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
+        """ "X is a political scientist with the Center …", "X, who worked for the UN, …"."""
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return
+        person, _ = self.entity(subject)
+        if subject.tag_ == "WP" and verb.dep_ == "relcl":
+            person = self.entities.key_at(verb.head)
+        if person is None or self.coarse(person) != "person":
+            return
+        if verb.lemma_.lower() == "be":
+            for attr in verb.children:
+                if attr.dep_ == "attr" and attr.pos_ == "NOUN" and self.entities.key_at(attr) is None:
+                    yield from self._role_relations(person, attr, "copula-role")
+            return
+        for prep in verb.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
+                for obj in prep.children:
+                    org = self.entities.key_at(obj)
+                    if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
+                        yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
+
+
+def _role_kind(token: Token) -> str | None:
+    roles = role_kinds()
+    left = [c for c in token.lefts if c.dep_ in {"compound", "amod"} and c.ent_type_ == ""]
+    for modifier in left:
+        phrase = f"{modifier.lower_} {token.lower_}"
+        if phrase in roles:
+            return roles[phrase]
+    return roles.get(token.lower_)
+
+
+def _role_attachments(role: Token) -> Iterator[tuple[Token, int, str]]:
+    """Tokens naming where a role is held, with their depth below the role and how they attach
+    ("poss", "compound", a preposition): possessives and compounds on the role noun, objects of
+    of/at/for/with phrases, and so on down through nested nouns and their appositions."""
+    queue: list[tuple[Token, int]] = [(role, 0)]
+    while queue:
+        node, depth = queue.pop(0)
+        if depth >= 4:
+            continue
+        for child in node.children:
+            if child.dep_ in {"poss", "compound", "nmod", "amod"}:
+                yield child, depth + 1, child.dep_
+            elif child.dep_ == "prep" and child.lower_ in {"of", "at", "for", "with"}:
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        yield obj, depth + 1, child.lower_
+                        queue.append((obj, depth + 1))
+                        if obj.lower_ in ORGANIZATION_NOUNS:
+                            # "leader of the IG Metall union": the name on the generic noun is
+                            # what the role is held in.
+                            for name in obj.children:
+                                if name.dep_ in {"compound", "appos"}:
+                                    yield name, depth + 1, child.lower_
+            elif child.dep_ == "appos" and node is not role:
+                yield child, depth, "appos"
+                queue.append((child, depth))
+
+
+def _bare_position(position: str) -> str:
+    """A position without demonyms and "new": "new Libyan leader" → "leader"."""
+    words = [w for w in position.split() if find_demonym(w) is None and w.lower() not in {"new", "the"}]
+    return " ".join(words).lower()
+
+
+def _qualified_kind(kind: str, modifiers: set[str]) -> str | None:
+    """A deputy or vice head is a member or official, not the head; a former one holds nothing
+    now."""
+    if modifiers & {"former", "ex", "late", "designate", "would-be"}:
+        return None
+    if modifiers & {"deputy", "vice", "assistant", "acting", "co"} and kind in {
+        "head",
+        "head_of_state",
+        "head_of_government",
+    }:
+        return "member" if kind == "head" else "official"
+    return kind
+
+
+def _position_text(role: Token, entities: ArticleEntities) -> str:
+    """The title as written: the role noun with its modifiers and its "of" phrase, without
+    determiners, possessive owners, names of the employer or following appositions."""
+    keep: list[Token] = []
+    for token in role.subtree:
+        if token.i < role.i:
+            if token.head.i != role.i or token.dep_ in {"det", "poss", "case", "punct"}:
+                continue
+            if entities.key_at(token) is not None or token.ent_type_ in {"NORP", "GPE", "ORG"}:
+                continue
+            keep.append(token)
+        elif token.i == role.i:
+            keep.append(token)
+        else:
+            keep.append(token)
+    # Cut the right side at the first comma, apposition or employer phrase ("at the Stimson Center").
+    result: list[Token] = []
+    for token in keep:
+        if token.i > role.i:
+            if token.is_punct and token.text in {",", ";", "(", ")", "—", "–"}:
+                break
+            key = entities.key_at(token)
+            if key is not None and entities.cls(key) == KG.Person:
+                break
+            if token.dep_ == "prep" and token.lower_ in {"at", "for", "with", "in", "from", "since"}:
+                break
+            if token.dep_ in {"relcl", "acl"}:
+                break
+        result.append(token)
+    text = "".join(t.text_with_ws for t in result).strip()
+    return text.rstrip(",;:")
