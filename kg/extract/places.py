@@ -33,7 +33,7 @@ ORGANIZATION_WORDS = {
     "operator",
 }
 
-# "the minister of public security" → the ministry it heads.
+# "China's foreign ministry" → its Ministry of Foreign Affairs.
 MINISTRY_TOPICS = {"foreign": "Foreign Affairs", "defense": "Defense", "defence": "Defence"}
 
 
