@@ -26,7 +26,7 @@ from kg.extract.lexicon import (
     news_outlets,
     role_kinds,
 )
-from kg.gazetteer import find_city, find_country, find_demonym, find_us_state, normalise_name
+from kg.gazetteer import Country, find_city, find_country, find_demonym, find_us_state, normalise_name
 from kg.ontology import KG
 from kg.records import Entity
 
@@ -190,12 +190,13 @@ class ArticleEntities:
     def _build(self) -> None:
         lowercase_words = {t.lower_ for t in self.doc if t.is_lower}
         headlines = {sentence.start for sentence in self.doc.sents if _is_headline(sentence)}
+        in_titles = _office_title_tokens(self.doc)
         groups: dict[str, _Group] = {}
         for ent in self.doc.ents:
             if ent.label_ not in ENTITY_LABELS:
                 continue
             span = trim_mention(ent)
-            if span is None or _is_common_word(span, lowercase_words):
+            if span is None or _is_common_word(span, lowercase_words) or span.start in in_titles:
                 continue
             country = find_country(span.text) if span.label_ != "PERSON" else None
             if country is not None:
@@ -241,7 +242,7 @@ class ArticleEntities:
                     title = title_before(self.doc[start:end])
                     # Formal titles are part of how people are named ("President Trump");
                     # descriptions ("Bayern Munich striker") are not.
-                    if title is not None and self.doc[title.start : start].text.istitle():
+                    if title is not None and title.kind and self.doc[title.start : start].text.istitle():
                         self.add_form(key, self.doc[title.start : end].text)
 
 
@@ -267,6 +268,18 @@ def trim_mention(ent: Span) -> Span | None:
     if not any(ch.isalpha() for ch in span.text) or span.text.islower():
         return None
     return span
+
+
+def _office_title_tokens(doc: Doc) -> set[int]:
+    """Tokens of government titles before people's names ("Treasury" in "Treasury Secretary
+    Scott Bessent"): NER often takes them for organisations of their own."""
+    found: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            title = title_before(ent)
+            if title is not None and title.kind == "minister":
+                found.update(i for i in range(title.start, ent.start) if doc[i].ent_type_ == "ORG")
+    return found
 
 
 def _place_name(span: Span) -> str | None:
@@ -303,12 +316,18 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 
 
 def _vote_label(span: Span) -> str:
-    if span.label_ == "PERSON" or title_before(span) is not None or _has_role_apposition(span):
+    if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
         return "PERSON"
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
         # "the Trump administration": the name is a person's, the administration is the organisation.
         return "NAME"
     return span.label_
+
+
+def _has_role_title(span: Span) -> bool:
+    """ "President Trump", "Treasury Secretary Bessent": a name after a person's office."""
+    title = title_before(span)
+    return title is not None and bool(title.kind)
 
 
 def _has_role_apposition(span: Span) -> bool:
@@ -322,7 +341,7 @@ def _has_role_apposition(span: Span) -> bool:
 
 
 def _vote_weight(span: Span) -> float:
-    return 3.0 if title_before(span) is not None else 1.0
+    return 3.0 if _has_role_title(span) else 1.0
 
 
 def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
@@ -447,35 +466,19 @@ def title_before(span: Span) -> Title | None:
     with organisation Real Madrid.
     """
     doc = span.doc
-    inside = set(range(span.start, span.end))
-    i = span.start - 1
-    while i >= 0:
-        token = doc[i]
-        if token.tag_ == "POS" and i > 0 and doc[i - 1].dep_ == "poss" and doc[i - 1].head.i in inside:
-            inside.update({i, i - 1})
-            i -= 2
-            continue
-        if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
-            break
-        if not (token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"}):
-            break
-        inside.add(i)
-        i -= 1
-    start = i + 1
+    start = _title_start(span)
     if start == span.start:
         return None
     words = [t for t in doc[start : span.start] if t.tag_ != "POS"]
     kind = _title_kind(words)
-    if kind is None:
+    if kind is None and not (words[-1].pos_ == "NOUN" and any(_country_word(t) for t in words)):
         return None
     countries: list[str] = []
     nationalities: list[str] = []
     organizations: list[Token] = []
     title_words: list[Token] = []
     for token in words:
-        demonym = find_demonym(token.text) if token.text[:1].isupper() and not token.ent_type_ else None
-        if token.ent_type_ == "NORP":
-            demonym = find_demonym(token.text)
+        demonym = _nationality(token) if token.ent_type_ != "GPE" else None
         country = find_country(token.text) if token.ent_type_ == "GPE" else None
         if demonym is not None:
             nationalities.append(demonym.code)
@@ -490,9 +493,12 @@ def title_before(span: Span) -> Title | None:
             title_words.append(token)
     if not title_words:
         return None
+    if kind is None:
+        # "US actor Tom Hanks": no office, but the person's nationality.
+        nationalities += [c for c in countries if c not in nationalities]
     return Title(
         text="".join(t.text_with_ws for t in title_words).strip(),
-        kind=kind,
+        kind=kind or "",
         countries=tuple(countries),
         nationalities=tuple(nationalities),
         organizations=tuple(organizations),
@@ -500,14 +506,58 @@ def title_before(span: Span) -> Title | None:
     )
 
 
+def _title_start(span: Span) -> int:
+    """Where the longest title before a name starts: the words just before it that all hang on
+    the name or on each other (compounds, adjectives, possessives, "Secretary of State")."""
+    doc = span.doc
+    best = span.start
+    for start in range(span.start - 1, max(-1, span.start - 8), -1):
+        token = doc[start]
+        if token.lower_ in {"of", "the", "and", "for"} or token.tag_ == "POS" or token.is_punct:
+            continue
+        region = range(start, span.end)
+        words = doc[start : span.start]
+        if all(t.head.i in region for t in words) and all(_title_word(t) for t in words):
+            best = start
+        elif not _title_word(token):
+            break
+    return best
+
+
+def _title_word(token: Token) -> bool:
+    if token.tag_ == "POS" or token.lower_ in {"of", "for", "and"}:
+        return True
+    if token.dep_ not in {"compound", "amod", "nmod", "poss", "prep", "pobj", "cc", "conj", "det"}:
+        return False
+    return token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"} or token.lower_ == "the"
+
+
+def _nationality(token: Token) -> Country | None:
+    """The country a demonym names, reading a whole NORP entity ("South African")."""
+    if token.ent_type_ == "NORP":
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        return find_demonym(ent.text if ent is not None else token.text)
+    return find_demonym(token.text) if token.text[:1].isupper() and not token.ent_type_ else None
+
+
+def _country_word(token: Token) -> Country | None:
+    if token.ent_type_ == "GPE":
+        return find_country(token.text)
+    return _nationality(token)
+
+
 def _title_kind(words: list[Token]) -> str | None:
-    """The kind of role the last one to three words of a title name ("prime minister")."""
+    """The kind of role the last one to three words of a title name ("prime minister"), or the
+    word before "of" ("Secretary of State")."""
     roles = role_kinds()
     for size in (3, 2, 1):
         if len(words) >= size:
             phrase = " ".join(t.lower_ for t in words[-size:]).replace(" - ", "-")
             if phrase in roles:
                 return roles[phrase]
+    lowered = [t.lower_ for t in words]
+    if "of" in lowered[1:]:
+        return _title_kind(words[: lowered.index("of", 1)])
     return None
 
 

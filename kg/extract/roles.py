@@ -79,20 +79,30 @@ class RoleRules(FinderBase):
             if role.pos_ == "NOUN" and _role_kind(role) is not None and self.entities.key_at(role) is None:
                 yield person, role
 
-    def _role_relations(self, person: str, role: Token, rule: str) -> Iterator[Relation]:
-        """Relations a role noun states: the position, and who it is held in."""
+    def _role_relations(
+        self, person: str, role: Token, rule: str, require_holder: bool = False
+    ) -> Iterator[Relation]:
+        """Relations a role noun states: the position, and who it is held in.
+
+        With ``require_holder`` ("X is the only player …"), a role held nowhere says nothing.
+        """
         roles = [role] + [c for c in role.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
         kinds = [k for k in (_role_kind(r) for r in roles) if k is not None]
         if not kinds:
             return
-        position = _position_text(role, self.entities)
-        yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
         modifiers = {c.lower_ for c in role.lefts if c.dep_ in {"amod", "compound", "advmod"}}
         kind = _qualified_kind(kinds[0], modifiers)
-        if kind is None:
+        holders = self._role_holders(role, kind or kinds[0])
+        if require_holder and not any((kind, self.coarse(holder)) in ROLE_PROPERTIES for holder in holders):
             return
-        for holder in self._role_holders(role, kind):
-            yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
+        position = _position_text(role, self.entities)
+        yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
+        for holder in holders:
+            if kind is not None:
+                yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
+            elif self.coarse(holder) == "country" and kinds[0] in CITIZEN_KINDS:
+                # "Italy's former intelligence chief": the office is gone, the nationality is not.
+                yield self.relation(person, KG.citizenOf, holder, role, 0.75, rule)
         for extra in roles[1:]:
             # "a professor at Queens College and honorary president of the Socialist International"
             if any(c.dep_ in {"prep", "poss"} for c in extra.children):
@@ -172,9 +182,20 @@ class RoleRules(FinderBase):
     def _title_relations(self, person: str, title: Title, ent: Span) -> Iterator[Relation]:
         anchor = ent.root
         rule = "title-compound"
+        if not title.kind:
+            # "US actor Tom Hanks": no office to read, only a nationality.
+            for code in title.nationalities:
+                country = self.entities.country(code, anchor)
+                yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
+            return
         yield self.relation(person, KG.holdsPosition, Literal(title.text), anchor, 0.9, rule)
         kind = _qualified_kind(title.kind, set(title.text.lower().replace("-", " ").split()))
         if kind is None:
+            # "former US President Jimmy Carter": the office is gone, the nationality is not.
+            if title.kind in CITIZEN_KINDS:
+                for code in dict.fromkeys(title.countries):
+                    country = self.entities.country(code, anchor)
+                    yield self.relation(person, KG.citizenOf, country, anchor, 0.75, rule)
             return
         holders = [self.entities.country(code, anchor) for code in title.countries]
         holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
@@ -245,7 +266,7 @@ class RoleRules(FinderBase):
         if verb.lemma_.lower() == "be":
             for attr in verb.children:
                 if attr.dep_ == "attr" and attr.pos_ == "NOUN" and self.entities.key_at(attr) is None:
-                    yield from self._role_relations(person, attr, "copula-role")
+                    yield from self._role_relations(person, attr, "copula-role", require_holder=True)
             return
         for prep in verb.children:
             if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
@@ -339,7 +360,7 @@ def _position_text(role: Token, entities: ArticleEntities) -> str:
                 break
             if token.dep_ == "prep" and token.lower_ in {"at", "for", "with", "in", "from", "since"}:
                 break
-            if token.dep_ in {"relcl", "acl"}:
+            if token.dep_ in {"relcl", "acl", "advcl", "xcomp", "aux"}:
                 break
         result.append(token)
     text = "".join(t.text_with_ws for t in result).strip()
