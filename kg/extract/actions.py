@@ -34,6 +34,8 @@ ACTION_VERBS: dict[str, URIRef] = {
     "kill": KG.killed,
     "murder": KG.killed,
     "assassinate": KG.killed,
+    "found": KG.founderOf,
+    "co-found": KG.founderOf,
 }
 
 

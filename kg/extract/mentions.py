@@ -478,8 +478,8 @@ def title_before(span: Span) -> Title | None:
     organizations: list[Token] = []
     title_words: list[Token] = []
     for token in words:
-        demonym = _nationality(token) if token.ent_type_ != "GPE" else None
         country = find_country(token.text) if token.ent_type_ == "GPE" else None
+        demonym = _nationality(token) if country is None else None
         if demonym is not None:
             nationalities.append(demonym.code)
             countries.append(demonym.code)
@@ -534,14 +534,14 @@ def _title_word(token: Token) -> bool:
 
 def _nationality(token: Token) -> Country | None:
     """The country a demonym names, reading a whole NORP entity ("South African")."""
-    if token.ent_type_ == "NORP":
+    if token.ent_type_ in {"NORP", "GPE"}:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         return find_demonym(ent.text if ent is not None else token.text)
     return find_demonym(token.text) if token.text[:1].isupper() and not token.ent_type_ else None
 
 
 def _country_word(token: Token) -> Country | None:
-    if token.ent_type_ == "GPE":
+    if token.ent_type_ == "GPE" and find_country(token.text) is not None:
         return find_country(token.text)
     return _nationality(token)
 

@@ -223,7 +223,7 @@ class RoleRules(FinderBase):
             if title_before(ent) is None:
                 yield from self._name_affiliations(person, ent)
         for verb in self.doc:
-            if verb.lemma_.lower() in {"be", "work"} and not is_hedged(verb):
+            if verb.lemma_.lower() in {"be", "work", "teach"} and not is_hedged(verb):
                 yield from self._clause_affiliations(verb)
 
     def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
@@ -254,7 +254,8 @@ class RoleRules(FinderBase):
                 yield self.relation(person, KG.livesIn, key, ent.root, 0.7, "person-of-place")
 
     def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
-        """ "X is a political scientist with the Center …", "X, who worked for the UN, …"."""
+        """ "X is a political scientist with the Center …", "X, who worked for the UN, …", "X
+        teaches at the European University Viadrina"."""
         subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return
@@ -269,7 +270,9 @@ class RoleRules(FinderBase):
                     yield from self._role_relations(person, attr, "copula-role", require_holder=True)
             return
         for prep in verb.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"for", "at"}:
+            if prep.dep_ == "prep" and (
+                prep.lower_ == "at" or prep.lower_ == "for" and verb.lemma_ == "work"
+            ):
                 for obj in prep.children:
                     org = self.entities.key_at(obj)
                     if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
