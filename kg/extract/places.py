@@ -9,7 +9,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.finder import PLACES, FinderBase
 from kg.extract.lexicon import GOVERNMENT_NOUNS, NEWS_NOUNS, ORGANIZATION_NOUNS
-from kg.gazetteer import find_city, find_demonym, normalise_name
+from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -31,6 +31,31 @@ ORGANIZATION_WORDS = {
     "producer",
     "manufacturer",
     "operator",
+}
+
+# Words that make a name with a country in front an institution of that country.
+INSTITUTION_WORDS = {
+    "force",
+    "forces",
+    "army",
+    "navy",
+    "police",
+    "parliament",
+    "exchange",
+    "museum",
+    "assembly",
+    "senate",
+    "congress",
+    "embassy",
+    "airways",
+    "airlines",
+    "railways",
+    "broadcasting",
+    "television",
+    "radio",
+    "federation",
+    "academy",
+    "chamber",
 }
 
 # "China's foreign ministry" → its Ministry of Foreign Affairs.
@@ -123,22 +148,68 @@ class PlaceRules(FinderBase):
         return None
 
     def find_organization_countries(self) -> Iterator[Relation]:
-        """ "Germany's Goethe Institute", "German carmaker Volkswagen", "Pakistan's Inter-Services
-        Intelligence agency" → basedIn the country (and partOf it, for a government body)."""
+        """ "Germany's Goethe Institute", "German carmaker Volkswagen", "Tokyo's Hosei University",
+        "Pakistan's Inter-Services Intelligence agency", "the Israeli Air Force", "Chalmers
+        University in Gothenburg" → basedIn the country or city (and partOf the country, for a
+        government body)."""
         for ent in self.doc.ents:
             org = self.entities.key_at(ent.root)
             if org is None or self.coarse(org) != "organization":
                 continue
-            # A demonym inside the name ("Haitian Parliament") is part of its identity, which
-            # the name already says; what counts is a country written before it.
-            for country in self._countries_before(ent):
-                yield self.relation(org, KG.basedIn, country, ent.root, 0.75, "organization-country")
-                if self.entities.cls(org) == KG.GovernmentBody:
-                    yield self.relation(org, KG.partOf, country, ent.root, 0.75, "organization-country")
+            places = [(p, 0.75) for p in self._places_before(ent)]
+            places += [(p, 0.6) for p in self._places_in_name(ent)]
+            for prep in ent.root.children:
+                if prep.dep_ == "prep" and prep.lower_ == "in":
+                    for obj in prep.children:
+                        place = self.entities.key_at(obj)
+                        if obj.dep_ == "pobj" and place is not None and self.entities.cls(place) == KG.City:
+                            places.append((place, 0.7))
+            for place, confidence in places:
+                yield self.relation(org, KG.basedIn, place, ent.root, confidence, "organization-place")
+                if self.coarse(place) == "country" and self.entities.cls(org) == KG.GovernmentBody:
+                    yield self.relation(org, KG.partOf, place, ent.root, confidence, "organization-place")
 
-    def _countries_before(self, ent: Span) -> list[str]:
-        """Countries written as possessives or names in the words that modify a name from the
-        left ("Pakistan's", "U.S."), or as demonyms when those words say it is an organisation
+    def _places_in_name(self, ent: Span) -> list[str]:
+        """A country or demonym that opens an organisation's name: "Israeli Air Force", "Libya
+        Herald", "Austrian People's Party"."""
+        name = [t for t in ent if t.lower_ != "the"]
+        if len(name) < 2 or not name[0].text[:1].isupper():
+            return []
+        words = {t.lower_ for t in name}
+        key = self.entities.key_at(ent.root)
+        named_as_organization = words & (ORGANIZATION_NOUNS | ORGANIZATION_WORDS | INSTITUTION_WORDS)
+        if not named_as_organization and (key is None or self.entities.cls(key) == KG.Organization):
+            return []  # "German Book Trade", "China Opinion": a country word, not an institution
+        country = find_country(name[0].text) or find_demonym(name[0].text)
+        return [self.entities.country(country.code, name[0])] if country is not None else []
+
+    def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
+        """An organisation based in a city is based in the city's country too, when the article
+        names that country: "Baltimore-based Under Armour … in the US"."""
+        for relation in relations:
+            if relation.predicate != KG.basedIn or not isinstance(relation.object, str):
+                continue
+            if self.entities.cls(relation.object) != KG.City:
+                continue
+            city = find_city(self.entities.name(relation.object))
+            country = "country:" + city.country_code if city is not None else None
+            if country is not None and country in self.entities.keys():
+                yield Relation(
+                    subject=relation.subject,
+                    predicate=KG.basedIn,
+                    object=country,
+                    sentence=relation.sentence,
+                    start_char=relation.start_char,
+                    end_char=relation.end_char,
+                    confidence=round(relation.confidence * 0.9, 2),
+                    rule=relation.rule + "+gazetteer",
+                    reported_by=relation.reported_by,
+                )
+
+    def _places_before(self, ent: Span) -> list[str]:
+        """Countries or cities written as possessives or names in the words that modify a name
+        from the left ("Pakistan's", "U.S.", "Tokyo's"), or countries as demonyms when those words
+        say it is an organisation
         ("German carmaker", "the British newspaper")."""
         inside = set(range(ent.start, ent.end))
         if ent.root.dep_ == "compound" and ent.root.head.lower_ in ORGANIZATION_NOUNS:
@@ -151,7 +222,7 @@ class PlaceRules(FinderBase):
                 if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
                     break
                 key = self.entities.key_at(token)
-                if key is not None and self.coarse(key) != "country":
+                if key is not None and self.entities.cls(key) not in {KG.Country, KG.City}:
                     break
                 chain.append(token)
                 inside.add(i)
