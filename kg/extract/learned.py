@@ -83,18 +83,19 @@ def candidates(entities: ArticleEntities) -> Iterator[Candidate]:
     """Ordered pairs of different entities mentioned in the same sentence whose classes some
     label can join."""
     allowed = {(s, o) for subjects, objects in LABEL_CLASSES.values() for s in subjects for o in objects}
-    spans = mention_spans(entities)
-    for a in spans:
-        for b in spans:
-            if a.start == b.start or a.sent.start != b.sent.start:
-                continue
-            if abs(a.start - b.start) > MAX_TOKENS_BETWEEN:
-                continue
-            key_a, key_b = entities.key_at(a[0]), entities.key_at(b[0])
-            if key_a is None or key_b is None or key_a == key_b:
-                continue
-            if (a.label_, b.label_) in allowed:
-                yield Candidate(key_a, key_b, a, b)
+    by_sentence: dict[int, list[tuple[Span, str]]] = {}
+    sentence_starts = {token.i: sentence.start for sentence in entities.doc.sents for token in sentence}
+    for span in mention_spans(entities):
+        key = entities.key_at(span[0])
+        if key is not None:
+            by_sentence.setdefault(sentence_starts[span.start], []).append((span, key))
+    for mentions in by_sentence.values():
+        for a, key_a in mentions:
+            for b, key_b in mentions:
+                if key_a == key_b or abs(a.start - b.start) > MAX_TOKENS_BETWEEN:
+                    continue
+                if (a.label_, b.label_) in allowed:
+                    yield Candidate(key_a, key_b, a, b)
 
 
 def features(candidate: Candidate) -> list[str]:
