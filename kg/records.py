@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from rdflib import Literal, URIRef
 
@@ -12,13 +13,21 @@ class Document:
     """One input article.
 
     ``id`` is a hash of the text, so the same article read twice (or on another machine)
-    gets the same identity; ``source`` is the file name (or URL) it came from.
+    gets the same identity; ``source`` is the file name it came from (``FILE#LINE`` for a line
+    of a .jsonl file). The rest is what the input says about the article, where it says it:
+    its web address, publication date (a date or datetime when it is ISO 8601, else as
+    written), authors, publisher, and the identifier a .jsonl line gives it.
     """
 
     id: str
     source: str
     text: str
     title: str | None = None
+    url: str | None = None
+    published: date | datetime | str | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    identifier: str | None = None
 
 
 @dataclass(frozen=True)
