@@ -107,6 +107,11 @@ def ontology_path() -> Path:
     return ontology_dir() / "kg.ttl"
 
 
+def shapes_path() -> Path:
+    """The path of the SHACL shapes graphs must conform to (``shapes.ttl``)."""
+    return ontology_dir() / "shapes.ttl"
+
+
 @cache
 def load_ontology() -> Graph:
     """Parse the packaged ontology once per process."""

@@ -73,6 +73,18 @@ def build_graph(
         graph.add((article, DCTERMS.source, Literal(document.source)))
         if document.title:
             graph.add((article, DCTERMS.title, Literal(document.title)))
+        if document.identifier:
+            graph.add((article, DCTERMS.identifier, Literal(document.identifier)))
+        if document.url:
+            graph.add((article, SCHEMA.url, Literal(document.url, datatype=XSD.anyURI)))
+        if document.published:
+            # A date or datetime becomes xsd:date or xsd:dateTime; anything else stays as written.
+            graph.add((article, DCTERMS.date, Literal(document.published)))
+            graph.add((article, SCHEMA.datePublished, Literal(document.published)))
+        for author in document.authors:
+            graph.add((article, SCHEMA.author, Literal(author)))
+        if document.publisher:
+            graph.add((article, SCHEMA.publisher, Literal(document.publisher)))
         for entity in extraction.entities:
             iri = resolution.iri_of[(document.id, entity.key)]
             if entity.cls != KG.TariffEvent:
@@ -99,11 +111,12 @@ def build_graph(
                 report.dropped[f"{name}: confidence below {min_confidence}"] += 1
                 continue
             report.relations[name] += 1
-            graph.add((subject, predicate, obj))
             statement = URIRef(
                 f"{RESOURCE_BASE}statement/"
                 + stable_hash(str(subject), str(predicate), obj.n3(), document.id, str(relation.start_char))
             )
+            obj = canonical_literal(obj)
+            graph.add((subject, predicate, obj))
             graph.add((statement, RDF.type, RDF.Statement))
             graph.add((statement, RDF.subject, subject))
             graph.add((statement, RDF.predicate, predicate))
@@ -112,7 +125,8 @@ def build_graph(
             graph.add((statement, KG.evidence, Literal(relation.sentence)))
             graph.add((statement, KG.startChar, Literal(relation.start_char)))
             graph.add((statement, KG.endChar, Literal(relation.end_char)))
-            graph.add((statement, KG.confidence, Literal(Decimal(str(round(relation.confidence, 3))))))
+            confidence = Literal(Decimal(str(round(relation.confidence, 3))))
+            graph.add((statement, KG.confidence, canonical_literal(confidence)))
             graph.add((statement, KG.rule, Literal(relation.rule)))
             if relation.reported_by is not None:
                 outlet = resolution.iri_of[(document.id, relation.reported_by)]
@@ -131,6 +145,19 @@ def build_graph(
 
 def _local(cls: URIRef) -> str:
     return cls.removeprefix(str(KG._NS))
+
+
+def canonical_literal(term: URIRef | Literal) -> URIRef | Literal:
+    """A decimal in the lexical form every writer keeps as is ("10.0", not "10"), so that graph.ttl,
+    graph.nt and graph.jsonld hold the very same literal; other terms unchanged.
+
+    >>> canonical_literal(Literal("10", datatype=XSD.decimal))
+    rdflib.term.Literal('10.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))
+    """
+    if not isinstance(term, Literal) or term.datatype != XSD.decimal:
+        return term
+    text = f"{Decimal(str(term)):f}"
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
 
 
 def _datatype(literal: URIRef | Literal) -> URIRef:

@@ -1,8 +1,12 @@
 """Load a kg graph into an embedded Oxigraph store, run SPARQL on it and format the answers.
 
 Library code for ``kg query``: nothing here prints or exits; problems are raised as
-:class:`GraphLoadError` (the graph file) or :class:`QueryError` (the query), each with a message
-fit to show to a user as is.
+:class:`GraphLoadError` (the graph file), :class:`StoreError` (a persistent store folder) or
+:class:`QueryError` (the query), each with a message fit to show to a user as is.
+
+A persistent store (``kg build --store DIR``) is an on-disk Oxigraph store laid out like
+graph.trig: one named graph per article, entity descriptions in the default graph. Each build adds
+its articles to it (:func:`add_to_store`); queries see the union of all graphs.
 
 The prefixes of the output contract (``kg:``, ``person:``, ``organization:``, ``country:``,
 ``place:``, ``article:``, ``event:``, ``statement:``, ``schema:``, ``prov:``, ``dcterms:``,
@@ -47,10 +51,16 @@ __all__ = [
     "GraphLoadError",
     "QueryError",
     "QueryResult",
+    "StoreError",
+    "StoreUpdate",
     "Term",
+    "add_to_store",
     "compact",
+    "compact_iri",
     "format_result",
+    "is_store",
     "open_graph",
+    "open_store",
     "run_query",
 ]
 
@@ -75,6 +85,16 @@ _RDF_FORMATS: Mapping[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
 }
 
+#: rdflib's parser name for each format of :data:`_RDF_FORMATS`.
+_RDFLIB_FORMATS: Mapping[ox.RdfFormat, str] = {
+    ox.RdfFormat.TURTLE: "turtle",
+    ox.RdfFormat.N_TRIPLES: "nt",
+    ox.RdfFormat.N_QUADS: "nquads",
+    ox.RdfFormat.TRIG: "trig",
+    ox.RdfFormat.JSON_LD: "json-ld",
+    ox.RdfFormat.RDF_XML: "xml",
+}
+
 _GRAPH_FILE_NAME = "graph.ttl"
 _XSD_STRING = PREFIXES["xsd"] + "string"
 _RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
@@ -94,6 +114,10 @@ class GraphLoadError(KgError):
 
 class QueryError(KgError):
     """A SPARQL query is not valid or fails while it runs."""
+
+
+class StoreError(KgError):
+    """A persistent store folder cannot be opened, created or written."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +163,7 @@ def compact(term: Term) -> str:
     '10.0'
     """
     if isinstance(term, ox.NamedNode):
-        return _compact_iri(term.value)
+        return compact_iri(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     if isinstance(term, ox.BlankNode):
@@ -147,7 +171,12 @@ def compact(term: Term) -> str:
     return f"<< {compact(term.subject)} {compact(term.predicate)} {compact(term.object)} >>"
 
 
-def _compact_iri(iri: str) -> str:
+def compact_iri(iri: str) -> str:
+    """``prefix:local`` for an IRI under a contract prefix, else ``<iri>``.
+
+    >>> compact_iri("https://w3id.org/kg-news/ontology#worksFor")
+    'kg:worksFor'
+    """
     best: tuple[str, str] | None = None
     for name, namespace in PREFIXES.items():
         if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
@@ -160,20 +189,24 @@ def _compact_iri(iri: str) -> str:
 
 
 def open_graph(path: str | os.PathLike[str]) -> ox.Store:
-    """Load a graph file into a new in-memory Oxigraph store.
+    """Load a graph file into a new in-memory Oxigraph store, or open a persistent store.
 
     The format comes from the extension: ``.ttl``, ``.nt``, ``.nq``, ``.trig``, ``.jsonld``
     (also ``.turtle``, and ``.rdf`` / ``.owl`` for RDF/XML). A directory stands for the
-    ``graph.ttl`` inside it, so the output folder of ``kg build`` can be passed directly.
+    ``graph.ttl`` inside it, so the output folder of ``kg build`` can be passed directly, unless
+    it is a persistent store (``kg build --store``), which is opened read-only.
 
     :raises GraphLoadError: if the file (or the directory's ``graph.ttl``) does not exist, its
         extension is not a known RDF format, or its content does not parse.
+    :raises StoreError: if a store folder cannot be opened.
 
     >>> open_graph("no/such/graph.ttl")
     Traceback (most recent call last):
     ...
     kg.store.GraphLoadError: Cannot read graph file no/such/graph.ttl: the file does not exist. Pass a Turtle file written by `kg build`.
     """  # noqa: E501
+    if is_store(path):
+        return open_store(path)
     path = graph_file(path)
     fmt = _RDF_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -206,16 +239,32 @@ def graph_file(path: str | os.PathLike[str]) -> Path:
 
 
 def load_rdflib_graph(path: str | os.PathLike[str]) -> rdflib.Graph:
-    """Parse a Turtle graph file (or a build folder's graph.ttl) with rdflib.
+    """Parse a graph file (or a build folder's graph.ttl) with rdflib, named graphs merged.
 
-    :raises GraphLoadError: if the file does not exist or is not valid Turtle.
+    The format comes from the extension as for :func:`open_graph`.
+
+    :raises GraphLoadError: if the file does not exist, its extension is not a known RDF format,
+        or it does not parse.
     """
     path = graph_file(path)
+    fmt = _RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_RDF_FORMATS))
+        shown = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise _load_error(path, f"{shown} is not a known RDF format (use one of {known})")
     graph = rdflib.Graph()
     try:
-        graph.parse(path, format="turtle")
+        if fmt.supports_datasets:
+            dataset = rdflib.Dataset()
+            dataset.parse(path, format=_RDFLIB_FORMATS[fmt])
+            for subject, predicate, obj, _ in dataset.quads():
+                graph.add((subject, predicate, obj))
+        else:
+            graph.parse(path, format=_RDFLIB_FORMATS[fmt])
     except Exception as exc:  # rdflib's parsers raise many unrelated exception types
-        raise _load_error(path, f"it is not valid Turtle: {_first_line(str(exc))}") from exc
+        raise _load_error(path, f"it is not valid {fmt.name}: {_first_line(str(exc))}") from exc
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, replace=True)
     return graph
 
 
@@ -223,6 +272,154 @@ def _load_error(path: Path, reason: str) -> GraphLoadError:
     return GraphLoadError(
         f"Cannot read graph file {path}: {reason}. Pass a Turtle file written by `kg build`."
     )
+
+
+@dataclass(frozen=True)
+class StoreUpdate:
+    """What :func:`add_to_store` did: articles new to the store, articles replaced, quads now held."""
+
+    added: int
+    replaced: int
+    quads: int
+
+
+def is_store(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a folder holding an on-disk Oxigraph store."""
+    path = Path(path)
+    return path.is_dir() and (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
+
+
+def open_store(path: str | os.PathLike[str], *, read_only: bool = True) -> ox.Store:
+    """Open the persistent store in folder ``path``; with ``read_only=False`` create it if needed.
+
+    A read-only store sees the data as it was when opened; do not add to a store (``kg build
+    --store``) while it is being queried or served.
+
+    :raises StoreError: if ``path`` is not a store (read-only), is a file or a folder holding
+        something else (read-write), or another process has it open for writing.
+
+    >>> open_store("no/such/store")
+    Traceback (most recent call last):
+    ...
+    kg.store.StoreError: 'no/such/store' is not a kg store; pass a folder written by `kg build --store`.
+    """
+    path = Path(path)
+    if read_only:
+        if not is_store(path):
+            raise StoreError(f"'{path}' is not a kg store; pass a folder written by `kg build --store`.")
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot open the store '{path}': {_first_line(str(exc))}; check the folder's permissions."
+            ) from exc
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"'{path}' is a file, not a store folder; pass a folder with --store.")
+    if path.is_dir() and any(path.iterdir()) and not is_store(path):
+        raise StoreError(
+            f"'{path}' holds other files and is not a kg store; pass a new or empty folder with --store."
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as exc:
+        reason = _first_line(str(exc))
+        if "lock" in reason.lower():
+            raise StoreError(
+                f"The store '{path}' is open for writing in another process; wait for that build to end."
+            ) from exc
+        raise StoreError(f"Cannot open the store '{path}' for writing: {reason}; check the folder.") from exc
+
+
+def add_to_store(path: str | os.PathLike[str], trig: bytes) -> StoreUpdate:
+    """Add a build, given as the TriG kg writes (graph.trig), to the persistent store at ``path``.
+
+    Each article's named graph replaces the graph of the same article already in the store, so
+    building an article again updates it instead of doubling it; entity and event descriptions
+    go to the default graph. An entity already in the store keeps its name and class: a different
+    name from this build becomes a ``skos:altLabel``, and a class replaces the stored one only when
+    it is more specific (a kg:GovernmentBody over a kg:Organization). After a replacement,
+    descriptions of entities no article mentions any more are removed. The whole change is one
+    transaction: an interrupted build leaves the store as it was.
+
+    :raises StoreError: if the store cannot be opened or written.
+    """
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for quad in ox.parse(trig, format=ox.RdfFormat.TRIG):
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        by_graph.setdefault(name, []).append(quad.triple)
+    articles = sorted(name for name in by_graph if name)
+    store = open_store(path, read_only=False)
+    try:
+        replaced = [iri for iri in articles if store.contains_named_graph(ox.NamedNode(iri))]
+        descriptions, superseded = _merge_descriptions(store, by_graph.get("", []))
+        operations = [f"DROP SILENT GRAPH <{iri}>" for iri in replaced]
+        if superseded:
+            operations.append(f"DELETE DATA {{\n{_ntriples(superseded)}}}")
+        named = "".join(f"GRAPH <{iri}> {{\n{_ntriples(by_graph[iri])}}}\n" for iri in articles)
+        operations.append(f"INSERT DATA {{\n{_ntriples(descriptions)}{named}}}")
+        if replaced:
+            operations.append(_PRUNE_ORPHANS)
+        store.update(" ;\n".join(operations))
+        store.flush()
+        return StoreUpdate(added=len(articles) - len(replaced), replaced=len(replaced), quads=len(store))
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot write to the store '{path}': {_first_line(str(exc))}; free some space and build again."
+        ) from exc
+    finally:
+        del store
+
+
+# Entity and event descriptions (default graph) that no article graph mentions any more.
+_PRUNE_ORPHANS = """DELETE { ?node ?property ?value } WHERE {
+  ?node ?property ?value .
+  FILTER NOT EXISTS { GRAPH ?article { ?any ?link ?node } }
+  FILTER NOT EXISTS { GRAPH ?article { ?node ?link ?other } }
+}"""
+
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+_SKOS_ALT_LABEL = ox.NamedNode(PREFIXES["skos"] + "altLabel")
+
+
+def _merge_descriptions(store: ox.Store, triples: list[ox.Triple]) -> tuple[list[ox.Triple], list[ox.Triple]]:
+    """The description triples to insert, and the stored class triples they supersede."""
+    from kg.ontology import class_ancestors
+
+    ancestors = {str(cls): {str(parent) for parent in parents} for cls, parents in class_ancestors().items()}
+    default = ox.DefaultGraph()
+
+    def stored(subject: ox.NamedNode | ox.BlankNode | ox.Triple, predicate: ox.NamedNode) -> list[Term]:
+        return [q.object for q in store.quads_for_pattern(subject, predicate, None, default)]
+
+    labels: dict[Term, Term] = {}
+    kept: list[ox.Triple] = []
+    superseded: list[ox.Triple] = []
+    for triple in triples:
+        subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        if predicate == _RDFS_LABEL:
+            existing = stored(subject, _RDFS_LABEL)
+            if existing and obj not in existing:
+                labels[subject] = existing[0]
+                triple = ox.Triple(subject, _SKOS_ALT_LABEL, obj)
+        elif predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value in ancestors:
+            existing_classes = [
+                c for c in stored(subject, _RDF_TYPE) if isinstance(c, ox.NamedNode) and c.value in ancestors
+            ]
+            if existing_classes and obj not in existing_classes:
+                old = existing_classes[0]
+                if old.value not in ancestors[obj.value]:
+                    continue  # the stored class is as specific or unrelated: keep it
+                superseded.append(ox.Triple(subject, _RDF_TYPE, old))
+        kept.append(triple)
+    # A name that is now the other names' label needs no altLabel of its own.
+    kept = [t for t in kept if not (t.predicate == _SKOS_ALT_LABEL and labels.get(t.subject) == t.object)]
+    return kept, superseded
+
+
+def _ntriples(triples: Sequence[ox.Triple]) -> str:
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
 def run_query(store: ox.Store, sparql: str) -> QueryResult:
@@ -245,7 +442,7 @@ def run_query(store: ox.Store, sparql: str) -> QueryResult:
     ...
     kg.store.QueryError: The SPARQL query is not valid at line 1, column 28: expected one of ",", ".", ";", "{", "{|", "}", "~"; check the query syntax, e.g. missing prefixes or braces.
     """  # noqa: E501
-    if _UPDATE_KEYWORD.match(sparql):
+    if is_update(sparql):
         raise QueryError(
             "The SPARQL query is an update, but only read-only queries can run here; "
             "use SELECT, ASK, CONSTRUCT or DESCRIBE."
@@ -261,12 +458,23 @@ def run_query(store: ox.Store, sparql: str) -> QueryResult:
         triples = tuple(sorted(answer, key=_triple_key))
         return QueryResult("graph", triples=triples)
     except SyntaxError as exc:
-        raise QueryError(_syntax_message(sparql, str(exc))) from exc
+        raise QueryError(syntax_message(sparql, str(exc))) from exc
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(
             f"The SPARQL query failed while running: {_first_line(str(exc))}; "
             "simplify the query or check the functions and services it calls."
         ) from exc
+
+
+def is_update(sparql: str) -> bool:
+    """Whether ``sparql`` is a SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP …), not a query.
+
+    >>> is_update("PREFIX kg: <https://w3id.org/kg-news/ontology#> DELETE WHERE { ?s ?p ?o }")
+    True
+    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
+    False
+    """
+    return _UPDATE_KEYWORD.match(sparql) is not None
 
 
 def _triple_key(triple: ox.Triple) -> tuple[str, str, str]:
@@ -277,7 +485,7 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "unknown error"
 
 
-def _syntax_message(sparql: str, parser_message: str) -> str:
+def syntax_message(sparql: str, parser_message: str) -> str:
     """Turn Oxigraph's parser message into one readable sentence with a fix."""
     flat = " ".join(parser_message.split())
     match = _POSITION.search(flat)
@@ -402,14 +610,14 @@ def format_result(result: QueryResult, fmt: str) -> str:
         return "true\n" if result.boolean else "false\n"
     if result.kind == "graph":
         if fmt == "table":
-            return _serialize_triples(result.triples, ox.RdfFormat.TURTLE) or "# no triples\n"
+            return serialize_triples(result.triples, ox.RdfFormat.TURTLE) or "# no triples\n"
         if fmt == "json":
-            return _dump_json(json.loads(_serialize_triples(result.triples, ox.RdfFormat.JSON_LD)))
+            return _dump_json(json.loads(serialize_triples(result.triples, ox.RdfFormat.JSON_LD)))
         header = ("subject", "predicate", "object")
         rows = [[compact(t.subject), compact(t.predicate), compact(t.object)] for t in result.triples]
         return _delimited(header, rows, fmt)
     if fmt == "json":
-        return _dump_json(_sparql_json(result))
+        return _dump_json(results_json(result))
     rows = [["" if value is None else value for value in row] for row in result.compact_rows()]
     if fmt == "table":
         return _table(result.variables, rows)
@@ -437,7 +645,8 @@ def _delimited(header: Sequence[str], rows: Iterable[Sequence[str]], fmt: str) -
     return buffer.getvalue()
 
 
-def _serialize_triples(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> str:
+def serialize_triples(triples: Sequence[ox.Triple], fmt: ox.RdfFormat) -> str:
+    """``triples`` in ``fmt`` with the contract prefixes they use, listed in a stable order."""
     used = {
         name: namespace
         for name, namespace in PREFIXES.items()
@@ -463,7 +672,8 @@ def _mentions(term: Term, namespace: str) -> bool:
     return False
 
 
-def _sparql_json(result: QueryResult) -> dict[str, object]:
+def results_json(result: QueryResult) -> dict[str, object]:
+    """A SELECT result in the W3C SPARQL 1.1 Query Results JSON format, as a dict."""
     bindings = [
         {name: _json_term(term) for name, term in zip(result.variables, row, strict=True) if term is not None}
         for row in result.rows
