@@ -54,18 +54,55 @@ def cli() -> None:
     help="Leave out relations whose confidence is below this.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop with an error at the first input that would be skipped, and write nothing.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="ttl",
+    show_default=True,
+    help="Graph formats to write, comma-separated: ttl, trig (a named graph per article), nt, jsonld. "
+    "graph.ttl is always written.",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Also add the graph to the persistent Oxigraph store in this folder (created if needed).",
+)
 def build(
-    inputs: tuple[Path, ...], output_dir: Path, model: str | None, min_confidence: float, quiet: bool
+    inputs: tuple[Path, ...],
+    output_dir: Path,
+    model: str | None,
+    min_confidence: float,
+    quiet: bool,
+    strict: bool,
+    formats: str,
+    store_dir: Path | None,
 ) -> None:
-    """Build the graph of the articles (.txt, .md) in INPUTS (files or folders).
+    """Build the graph of the articles in INPUTS: .txt, .md, .html and .jsonl files, folders
+    of them, or - for standard input.
 
     Example:
 
         kg build seeds/ -o output
     """
     from kg.build import build as run_build
+    from kg.export.formats import parse_formats
 
-    summary = run_build(inputs, output_dir, model=model, min_confidence=min_confidence)
+    summary = run_build(
+        inputs,
+        output_dir,
+        model=model,
+        min_confidence=min_confidence,
+        strict=strict,
+        formats=parse_formats(formats),
+        store=store_dir,
+    )
     for reason in summary.skipped:
         click.echo(f"Skipped: {reason}", err=True)
     if quiet:
@@ -79,6 +116,8 @@ def build(
     if summary.dropped:
         click.echo(f"Dropped ({sum(summary.dropped.values())}): see report.json")
     click.echo("Wrote " + ", ".join(str(p) for p in summary.outputs))
+    for note in summary.page_notes:
+        click.echo(f"graph.html: {note}")
 
 
 @cli.command()
@@ -100,7 +139,7 @@ def build(
     help="How to print the results.",
 )
 def query(graph: Path, sparql: str | None, query_file: click.utils.LazyFile | None, fmt: str) -> None:
-    """Run a SPARQL query over GRAPH (a graph file, or the folder kg build wrote).
+    """Run a SPARQL query over GRAPH (a graph file, the folder kg build wrote, or a store folder).
 
     The prefixes kg:, person:, organization:, country:, place:, article:, event:, statement:,
     schema:, prov:, dcterms:, skos:, rdf:, rdfs:, xsd: and owl: are predeclared.
@@ -108,6 +147,8 @@ def query(graph: Path, sparql: str | None, query_file: click.utils.LazyFile | No
     Example:
 
         kg query output 'SELECT ?p ?o WHERE { ?p kg:worksFor ?o }'
+
+        kg query store/ --file queries/tariffs.rq
     """
     from kg.store import format_result, open_graph, run_query
 
@@ -126,29 +167,155 @@ def query(graph: Path, sparql: str | None, query_file: click.utils.LazyFile | No
     "output",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Page to write (default: graph.html beside the graph).",
+    help="Page to write (default: graph.html beside the graph; STORE.html for a store folder).",
 )
-def html(graph: Path, output: Path | None) -> None:
-    """Draw GRAPH (a Turtle file, or the folder kg build wrote) as an interactive page.
+@click.option("--focus", metavar="NAME", default=None, help="Draw only the neighbourhood of this entity.")
+@click.option(
+    "--hops",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 10),
+    help="With --focus: how many relations away from the entity to reach.",
+)
+@click.option(
+    "--max-nodes",
+    default=None,
+    type=click.IntRange(min=1),
+    help="Draw at most this many entities, the best-connected.  [default: 2000]",
+)
+@click.option(
+    "--min-confidence",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Leave out relations whose evidence is less sure than this.",
+)
+def html(
+    graph: Path,
+    output: Path | None,
+    focus: str | None,
+    hops: int,
+    max_nodes: int | None,
+    min_confidence: float,
+) -> None:
+    """Draw GRAPH (a graph file, the folder kg build wrote, or a store folder) as an interactive page.
+
+    The page leaves out what the options exclude and says so.
 
     Example:
 
         kg html output/graph.ttl -o graph.html
+
+        kg html output --focus "Donald Trump" --hops 2
     """
     from kg.errors import OutputError
-    from kg.export.html import write_html
-    from kg.store import graph_file, load_rdflib_graph
+    from kg.export.html import DEFAULT_MAX_NODES, read_graph, write_html
+    from kg.store import graph_file, is_store
 
-    source = graph_file(graph)
-    loaded = load_rdflib_graph(source)
-    target = output or source.with_suffix(".html")
+    if hops != 1 and focus is None:
+        raise click.UsageError("--hops needs --focus NAME: the entity to count the hops from.")
+    loaded = read_graph(graph)
+    if is_store(graph):
+        source, default_target = graph, graph.parent / f"{graph.resolve().name}.html"
+    else:
+        source = graph_file(graph)
+        default_target = source.with_suffix(".html")
+    target = output or default_target
     try:
-        write_html(loaded, target, title=f"kg — {source}")
+        page = write_html(
+            loaded,
+            target,
+            source=str(source),
+            focus=focus,
+            hops=hops,
+            max_nodes=DEFAULT_MAX_NODES if max_nodes is None else max_nodes,
+            min_confidence=min_confidence,
+        )
     except OSError as error:
         raise OutputError(
             f"Cannot write '{target}' ({error.strerror or error}); pass a writable file with -o."
         ) from error
+    for note in page.notes:
+        click.echo(note)
     click.echo(f"Wrote {target}")
+
+
+@cli.command()
+@click.argument("graph", type=click.Path(path_type=Path))
+def validate(graph: Path) -> None:
+    """Check GRAPH (a graph file, the folder kg build wrote, or a store) against the kg SHACL shapes.
+
+    Prints each violation: the node, the property, the value and what was expected. Exits with
+    1 when there is any.
+
+    Example:
+
+        kg validate output/graph.ttl
+    """
+    from kg.validate import validate_file
+
+    report = validate_file(graph)
+    if report.conforms:
+        click.echo(f"{graph} conforms to the kg shapes ({report.triples:,} triples).")
+        return
+    count = len(report.violations)
+    click.echo(f"{graph} breaks the kg shapes in {count} place{'s' if count != 1 else ''}:")
+    for violation in report.violations:
+        click.echo(f"  {violation}".replace("\n", "\n  "))
+    sys.exit(1)
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=7878, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free)."
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most rows (or triples) one answer may hold.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Queries run at once."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
+def serve(
+    source: Path, host: str, port: int, timeout: float, max_rows: int, workers: int, quiet: bool
+) -> None:
+    """Serve SOURCE (a store folder, a graph file or the folder kg build wrote) as a read-only
+    SPARQL 1.1 endpoint at http://HOST:PORT/sparql.
+
+    Example:
+
+        kg serve store/ --port 7878
+    """
+    from kg.serve import ServeLimits, make_server
+
+    server = make_server(
+        source,
+        host,
+        port,
+        limits=ServeLimits(timeout=timeout, max_rows=max_rows),
+        workers=workers,
+        quiet=quiet,
+    )
+    click.echo(f"Serving {source} read-only at {server.url} (Ctrl-C to stop).")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
 
 
 def _counts(counter: dict[str, int]) -> str:

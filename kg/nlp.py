@@ -43,8 +43,6 @@ def load_pipeline(model: str | None = None) -> Language:
             "pass --model with a pipeline that parses and finds entities, such as en_core_web_sm."
         )
     nlp.add_pipe("kg_line_breaks", before="parser")
-    # Articles are read whole; spaCy's default limit would refuse long ones.
-    nlp.max_length = max(nlp.max_length, 5_000_000)
     return nlp
 
 

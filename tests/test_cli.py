@@ -21,7 +21,7 @@ from kg.cli import cli
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 QUERIES_DIR = PROJECT_DIR / "queries"
-OUTPUT_FILES = ("graph.ttl", "graph.html", "report.json")
+OUTPUT_FILES = ("graph.ttl", "graph.html", "report.json", "ontology.ttl")
 SEED_NAMES = sorted(path.name for path in SEEDS_DIR.glob("*.txt"))
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
 WORKS_FOR = "SELECT ?person ?organization WHERE { ?person kg:worksFor ?organization } ORDER BY ?person"
@@ -108,7 +108,7 @@ def test_build_skips_a_binary_file_and_says_so(tmp_path: Path) -> None:
     binary.write_bytes(BINARY)
     result = run("build", str(tmp_path / "in"), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
-    reason = f"'{binary}' is not a text file; pass .txt or .md articles only."
+    reason = f"'{binary}' is not a text file; pass articles as .txt, .md, .html or .jsonl files."
     assert result.stderr == f"Skipped: {reason}\n"
     assert result.stdout.startswith("Built a graph of 1 article (")
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
@@ -123,14 +123,15 @@ def missing_input(tmp: Path) -> tuple[list[str], str]:
     missing = tmp / "no-such-folder"
     return [str(missing)], (
         f"Input path '{missing}' does not exist; check the path and pass a file or folder "
-        "of .txt or .md articles."
+        "of articles (.txt, .md, .html, .jsonl)."
     )
 
 
 def empty_folder(tmp: Path) -> tuple[list[str], str]:
     (tmp / "empty").mkdir()
     return [str(tmp / "empty")], (
-        f"No .txt or .md articles found in '{tmp / 'empty'}'; pass a folder that contains articles."
+        f"No articles (.txt, .md, .html, .jsonl) found in '{tmp / 'empty'}'; "
+        "pass a folder that contains articles."
     )
 
 
@@ -139,7 +140,7 @@ def only_a_binary_file(tmp: Path) -> tuple[list[str], str]:
     (tmp / "in" / "scan.txt").write_bytes(BINARY)
     return [str(tmp / "in")], (
         "None of the 1 input files could be read as an article; the first reason: "
-        f"'{tmp / 'in' / 'scan.txt'}' is not a text file; pass .txt or .md articles only."
+        f"'{tmp / 'in' / 'scan.txt'}' is not a text file; pass articles as .txt, .md, .html or .jsonl files."
     )
 
 
@@ -367,7 +368,7 @@ def test_python_dash_m_kg() -> None:
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.startswith("Usage: kg [OPTIONS] COMMAND [ARGS]...")
     commands = re.findall(r"^  (\w+)  ", completed.stdout.split("Commands:")[1], re.MULTILINE)
-    assert commands == ["build", "html", "query"]
+    assert commands == ["build", "html", "query", "serve", "validate"]
 
 
 def test_console_script() -> None:
