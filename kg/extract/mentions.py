@@ -26,7 +26,7 @@ from kg.extract.lexicon import (
     news_outlets,
     role_kinds,
 )
-from kg.gazetteer import Country, find_city, find_country, find_demonym, find_us_state, normalise_name
+from kg.gazetteer import City, Country, find_city, find_country, find_demonym, find_us_state, normalise_name
 from kg.ontology import KG
 from kg.records import Entity
 
@@ -287,11 +287,16 @@ def _place_name(span: Span) -> str | None:
     "Kyiv" group together."""
     if span.label_ not in {"GPE", "LOC"}:
         return None
-    state = find_us_state(span.text)
-    if state is not None:
-        return state
     city = find_city(span.text) if span.label_ == "GPE" else None
+    state = find_us_state(span.text)
+    if state is not None and not _is_big_city(city):
+        return state
     return city.name if city is not None else None
+
+
+def _is_big_city(city: City | None) -> bool:
+    """News means the city by "Washington" or "New York", not the state."""
+    return city is not None and city.population >= 500_000
 
 
 def _is_headline(sentence: Span) -> bool:
@@ -415,9 +420,9 @@ def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
         return KG.Person, name, identity
     if label in {"GPE", "LOC"}:
         state = find_us_state(name)
-        if state is not None:
-            return KG.Place, state, normalise_name(state)
         city = find_city(name)
+        if state is not None and not _is_big_city(city):
+            return KG.Place, state, normalise_name(state)
         if city is not None and label == "GPE":
             return KG.City, city.name, normalise_name(city.name)
         return KG.Place, name, identity
