@@ -69,7 +69,9 @@ def find_article_files(paths: Iterable[Path], skipped: list[str] | None = None) 
             )
     if not found:
         shown = ", ".join(f"'{p}'" for p in paths)
-        raise InputError(f"No articles (.txt, .md, .html, .jsonl) found in {shown}; pass a folder that contains articles.")
+        raise InputError(
+            f"No articles (.txt, .md, .html, .jsonl) found in {shown}; pass a folder that contains articles."
+        )
     return sorted(found)
 
 
@@ -271,7 +273,9 @@ def _decode_bytes(raw: bytes, path: Path, declared: str | None) -> str:
             except UnicodeDecodeError as error:
                 raise _not_decodable(path) from error
     if b"\x00" in raw:
-        raise InputError(f"{_shown(path)} is not a text file; pass articles as .txt, .md, .html or .jsonl files.")
+        raise InputError(
+            f"{_shown(path)} is not a text file; pass articles as .txt, .md, .html or .jsonl files."
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:

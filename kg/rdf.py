@@ -99,9 +99,7 @@ def build_graph(
                 allowed = predicate not in datatype_properties
             else:
                 allowed = predicate in datatype_properties
-            allowed = allowed and is_allowed(
-                predicate, subject_class, object_class or _datatype(obj)
-            )
+            allowed = allowed and is_allowed(predicate, subject_class, object_class or _datatype(obj))
             name = predicate.removeprefix(str(KG._NS))
             if not allowed:
                 shown = _local(object_class) if object_class is not None else "literal"
