@@ -208,11 +208,7 @@ def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     if is_store(path):
         return open_store(path)
     path = graph_file(path)
-    fmt = _RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_RDF_FORMATS))
-        shown = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise _load_error(path, f"{shown} is not a known RDF format (use one of {known})")
+    fmt = _graph_format(path)
     store = ox.Store()
     try:
         store.load(path=path, format=fmt)
@@ -221,6 +217,16 @@ def open_graph(path: str | os.PathLike[str]) -> ox.Store:
     except OSError as exc:
         raise _load_error(path, exc.strerror or str(exc)) from exc
     return store
+
+
+def _graph_format(path: Path) -> ox.RdfFormat:
+    """The RDF format a graph file's extension names; GraphLoadError for an unknown one."""
+    fmt = _RDF_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(_RDF_FORMATS))
+        shown = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise _load_error(path, f"{shown} is not a known RDF format (use one of {known})")
+    return fmt
 
 
 def graph_file(path: str | os.PathLike[str]) -> Path:
@@ -247,11 +253,7 @@ def load_rdflib_graph(path: str | os.PathLike[str]) -> rdflib.Graph:
         or it does not parse.
     """
     path = graph_file(path)
-    fmt = _RDF_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_RDF_FORMATS))
-        shown = f"'{path.suffix}'" if path.suffix else "no extension"
-        raise _load_error(path, f"{shown} is not a known RDF format (use one of {known})")
+    fmt = _graph_format(path)
     graph = rdflib.Graph()
     try:
         if fmt.supports_datasets:
