@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from networkx.utils import UnionFind
 from rdflib import URIRef
 from spacy.tokens import Doc, Span, Token
 
@@ -31,7 +32,58 @@ from kg.ontology import KG
 from kg.records import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mr.", "mrs.", "ms.", "dr."}
+HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "dame",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "professor",
+    "prof",
+    "prof.",
+}
+# Words after an organisation's short name that do not change what it names.
+CORPORATE_SUFFIXES = {
+    "corporation",
+    "corp",
+    "inc",
+    "group",
+    "international",
+    "ag",
+    "gmbh",
+    "ltd",
+    "co",
+    "company",
+    "holdings",
+    "sa",
+    "plc",
+    "se",
+    "llc",
+}
+GEOGRAPHIC_SUFFIXES = {
+    "strip",
+    "sea",
+    "ocean",
+    "river",
+    "mountains",
+    "island",
+    "islands",
+    "valley",
+    "region",
+    "province",
+    "state",
+    "peninsula",
+    "desert",
+    "bay",
+    "gulf",
+    "lake",
+}
 # How much more specific a class is: the most specific one seen for an entity wins.
 _SPECIFICITY = {
     KG.NewsOrganization: 2,
@@ -225,7 +277,13 @@ class ArticleEntities:
         for member in members:
             forms.update(member.forms)
         head = next(m for m in members if m.identity == root)
-        cls, name, identity = _classify(head, forms)
+        # The class is voted by every mention, the fullest name's counting twice: "Leo Tolstoy"
+        # read once as an organisation is still the person that "Tolstoy" names three times.
+        votes: defaultdict[str, float] = defaultdict(float)
+        for member in members:
+            for label, weight in member.votes.items():
+                votes[label] += weight * (2 if member is head else 1)
+        cls, name, identity = _classify(_Group(head.identity, votes, country_code=head.country_code), forms)
         key = identity
         self._classes[key] = cls
         self._names[key] = name
@@ -261,6 +319,9 @@ def trim_mention(ent: Span) -> Span | None:
         if doc[start].text == "the" or doc[start].is_sent_start or end - start == 1:
             start += 1
     while start < end and doc[start].lower_ in HONORIFICS:
+        start += 1
+    # "MEP Lunacek", "Archaeologist Lutz": NER sometimes takes the title into the name.
+    while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_ in role_kinds():
         start += 1
     if start >= end:
         return None
@@ -350,38 +411,70 @@ def _vote_weight(span: Span) -> float:
 
 
 def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
-    """Join name parts, short names and acronyms to the one fuller name they stand for."""
-    parent = {identity: identity for identity in groups}
+    """Join name parts, short names and acronyms to the one fuller name they stand for.
+
+    "Le Pen" and "Marine" join "Marine Le Pen"; "Lutz" joins "Herbert Lutz" even where NER
+    called it a place; "the Journal" joins "The Wall Street Journal", "WSJ" too; "Union Carbide"
+    joins "Union Carbide Corporation"; "Gaza" joins "Gaza Strip". A part that fits two fuller
+    names ("Johnson" beside Boris and Lyndon Johnson) joins neither.
+    """
+    union = UnionFind(groups)
     words = {identity: identity.split() for identity in groups}
-    people = [g for g in groups.values() if _leading_vote(g) == "PERSON" and len(words[g.identity]) > 1]
+    named = [g for g in groups.values() if g.country_code is None]
+    people = [g for g in named if g.votes.get("PERSON", 0) > 0 and len(words[g.identity]) > 1]
     organizations = [
-        g for g in groups.values() if _leading_vote(g) in {"ORG", "FAC"} and len(words[g.identity]) > 1
+        g for g in named if _leading_vote(g) in {"ORG", "FAC", "PERSON"} and len(words[g.identity]) > 1
     ]
-    for group in groups.values():
-        if group.country_code is not None:
-            continue
+    places = [g for g in named if _leading_vote(g) in {"GPE", "LOC"}]
+
+    def join(group: _Group, targets: list[_Group]) -> bool:
+        roots = {union[t.identity] for t in targets if t is not group}
+        if len(roots) == 1:
+            union.union(group.identity, roots.pop())
+            return True
+        return False
+
+    for group in sorted(named, key=lambda g: -len(words[g.identity])):
         mine = words[group.identity]
         vote = _leading_vote(group)
-        if vote in {"PERSON", "ORG", "NAME"}:
-            targets = [p for p in people if p is not group and _is_name_part(mine, words[p.identity])]
-            if len(targets) == 1:
-                parent[group.identity] = targets[0].identity
+        could_be_name = vote in {"PERSON", "ORG", "NAME"} or (
+            len(mine) == 1 and find_city(group.identity) is None and find_country(group.identity) is None
+        )
+        if could_be_name and join(group, [p for p in people if _is_name_part(mine, words[p.identity])]):
+            continue
+        if vote in {"ORG", "FAC", "GPE", "PERSON"}:
+            targets = [o for o in organizations if _is_short_name(group, mine, o, words[o.identity])]
+            if join(group, targets):
                 continue
-        if vote in {"ORG", "FAC", "GPE"} and len(mine) == 1:
-            targets = [
-                o
-                for o in organizations
-                if o is not group and (mine[0] == words[o.identity][-1] or _is_acronym(group, o))
-            ]
-            if len(targets) == 1:
-                parent[group.identity] = targets[0].identity
-    merged: dict[str, list[str]] = defaultdict(list)
+        if vote in {"GPE", "LOC"}:
+            join(group, [p for p in places if _is_place_part(mine, words[p.identity])])
+    components: dict[str, list[str]] = defaultdict(list)
     for identity in groups:
-        root = identity
-        while parent[root] != root:
-            root = parent[root]
-        merged[root].append(identity)
+        components[union[identity]].append(identity)
+    merged: dict[str, list[str]] = {}
+    for members in components.values():
+        # The fullest name leads: most words, most mentions, then alphabetical.
+        root = min(members, key=lambda m: (-len(words[m]), -len(groups[m].tokens), m))
+        merged[root] = sorted(members)
     return merged
+
+
+def _is_short_name(group: _Group, mine: list[str], organization: _Group, full: list[str]) -> bool:
+    """ "Journal" of "Wall Street Journal", "WSJ" of it, "Union Carbide" of "Union Carbide Corp"."""
+    if organization is group or len(mine) >= len(full):
+        return False
+    if len(mine) == 1 and (mine[0] == full[-1] or _is_acronym(group, organization)):
+        return True
+    return full[: len(mine)] == mine and all(w in CORPORATE_SUFFIXES for w in full[len(mine) :])
+
+
+def _is_place_part(mine: list[str], full: list[str]) -> bool:
+    """ "Gaza" of "Gaza Strip", "Mediterranean" of "Mediterranean Sea"."""
+    return (
+        len(full) > len(mine)
+        and full[: len(mine)] == mine
+        and all(w in GEOGRAPHIC_SUFFIXES for w in full[len(mine) :])
+    )
 
 
 def _leading_vote(group: _Group) -> str:
@@ -389,12 +482,13 @@ def _leading_vote(group: _Group) -> str:
 
 
 def _is_name_part(part: list[str], full: list[str]) -> bool:
-    """ "wang" of "wang xiaohong", "trump" of "donald trump", "donald trump" of "donald j trump"."""
+    """ "wang" of "wang xiaohong", "trump" of "donald trump", "donald trump" of "donald j trump",
+    "le pen" of "marine le pen"."""
     if len(part) >= len(full):
         return False
     if len(part) == 1:
         return part[0] in (full[0], full[-1])
-    return part[0] == full[0] and part[-1] == full[-1]
+    return part[0] == full[0] and part[-1] == full[-1] or full[-len(part) :] == part
 
 
 def _is_acronym(short: _Group, full: _Group) -> bool:
