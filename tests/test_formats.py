@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
@@ -24,15 +25,6 @@ from kg.ontology import KG, PROV, ontology_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "nt": "graph.nt", "jsonld": "graph.jsonld"}
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}
-# raptor2 has no JSON-LD parser (its "json" parser reads RDF/JSON), so rapper checks the others.
-RAPPER_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "ntriples"}
 
 
 def rapper() -> str:

@@ -9,6 +9,7 @@ import subprocess
 
 import pyoxigraph as ox
 import pytest
+from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -21,15 +22,6 @@ from kg.ontology import KG
 from kg.rdf import build_graph
 from kg.records import ArticleExtraction, Document, Entity, Relation
 from kg.resolve import resolve_entities
-
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}
-RAPPER_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "ntriples"}
 
 # raptor cuts a string short at a Unicode non-character (and rejects one escaped as \\uFFFF), so the
 # rapper test leaves this one out; rdflib and Oxigraph read it back exactly.

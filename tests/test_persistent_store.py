@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from helpers import TURTLE_PREFIXES
 from rdflib import Graph
 
 import kg.store
@@ -17,19 +18,7 @@ from kg.store import StoreError, add_to_store, is_store, open_graph, open_store,
 from kg.validate import validate_graph
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
-PREFIXES = """\
-@prefix kg: <https://w3id.org/kg-news/ontology#> .
-@prefix person: <https://w3id.org/kg-news/id/person/> .
-@prefix organization: <https://w3id.org/kg-news/id/organization/> .
-@prefix article: <https://w3id.org/kg-news/id/article/> .
-@prefix statement: <https://w3id.org/kg-news/id/statement/> .
-@prefix schema: <http://schema.org/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-"""
+PREFIXES = TURTLE_PREFIXES
 
 
 def article_graph(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from helpers import TURTLE_PREFIXES
 
 import kg.store
 from kg.store import (
@@ -37,22 +38,9 @@ SOURCE_A = "000_543d6a15944b9957.txt"
 SOURCE_B = "002_63f6faf5f870be30.txt"
 
 # A tiny graph written by hand to the output contract (/tmp/kgspec/contract.md).
-GRAPH_TTL = f"""\
-@prefix kg: <https://w3id.org/kg-news/ontology#> .
-@prefix person: <https://w3id.org/kg-news/id/person/> .
-@prefix organization: <https://w3id.org/kg-news/id/organization/> .
-@prefix country: <https://w3id.org/kg-news/id/country/> .
-@prefix article: <https://w3id.org/kg-news/id/article/> .
-@prefix event: <https://w3id.org/kg-news/id/event/> .
-@prefix statement: <https://w3id.org/kg-news/id/statement/> .
-@prefix schema: <http://schema.org/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-
+GRAPH_TTL = (
+    TURTLE_PREFIXES
+    + f"""
 person:yun-sun a kg:Person ; rdfs:label "Yun Sun" .
 organization:stimson-center a kg:Organization ; rdfs:label "Stimson Center" .
 person:donald-trump a kg:Person ;
@@ -147,6 +135,7 @@ statement:6666666666666666 a rdf:Statement ;
     kg:evidence "{EVIDENCE_RETALIATION}" ;
     kg:startChar 400 ; kg:endChar 445 ; kg:confidence 0.7 ; kg:rule "tariff" .
 """
+)
 
 EXPECTED_ROWS: dict[str, tuple[list[str], list[list[str | None]]]] = {
     "works_for.rq": (

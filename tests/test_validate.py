@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import TURTLE_PREFIXES
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
@@ -24,19 +25,9 @@ CLASSES = [name for name in TERMS if (KG[name], RDF.type, OWL.Class) in load_ont
 PROPERTIES = [name for name in TERMS if name not in CLASSES]
 
 # A small graph that follows the contract: two entities, an article, one fact and its statement.
-VALID_TTL = """\
-@prefix kg: <https://w3id.org/kg-news/ontology#> .
-@prefix person: <https://w3id.org/kg-news/id/person/> .
-@prefix organization: <https://w3id.org/kg-news/id/organization/> .
-@prefix article: <https://w3id.org/kg-news/id/article/> .
-@prefix statement: <https://w3id.org/kg-news/id/statement/> .
-@prefix schema: <http://schema.org/> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-
+VALID_TTL = (
+    TURTLE_PREFIXES
+    + """
 person:yun-sun a kg:Person ; rdfs:label "Yun Sun" ; skos:altLabel "Sun" ;
     kg:worksFor organization:stimson-center .
 organization:stimson-center a kg:Organization ; rdfs:label "Stimson Center" .
@@ -49,6 +40,7 @@ statement:00c859b671cd6742 a rdf:Statement ;
     kg:evidence "Yun Sun works at the Stimson Center." ;
     kg:startChar 0 ; kg:endChar 36 ; kg:confidence 0.85 ; kg:rule "apposition-role" .
 """
+)
 ID = "https://w3id.org/kg-news/id/"
 YUN_SUN = URIRef(ID + "person/yun-sun")
 STIMSON = URIRef(ID + "organization/stimson-center")
