@@ -11,18 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import json
+import multiprocessing
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
+from spacy.language import Language
 from spacy.tokens import Doc
+from tqdm import tqdm
 
 from kg import __version__
 from kg.documents import find_article_files, iter_documents, split_text
@@ -85,6 +90,8 @@ def build(
     strict: bool = False,
     formats: Sequence[str] = ("ttl",),
     store: Path | None = None,
+    jobs: int = 1,
+    progress: bool = False,
 ) -> BuildSummary:
     """Build the graph of every article under ``inputs`` into ``output_dir``.
 
@@ -98,6 +105,10 @@ def build(
     graph.ttl is always written, with a copy of the ontology beside it (ontology.ttl); each other
     name in ``formats`` (see kg.export.formats) adds its file. With ``store``, the build is also
     added to the persistent Oxigraph store in that folder (StoreError if it cannot be).
+
+    ``jobs`` processes parse the articles; the files are the same whatever their number. With
+    ``progress``, a bar on standard error shows the articles done, words per second and the time
+    left, when standard error is a terminal.
     """
     started = time.perf_counter()
     formats = parse_formats(",".join(formats))
@@ -110,12 +121,15 @@ def build(
     if strict:
         documents = _stop_at_skipped(documents, summary.skipped)
     extractions: list[ArticleExtraction] = []
-    for extraction in _extract_all(nlp, documents):
-        extractions.append(extraction)
-        summary.documents += 1
-        summary.words += len(extraction.document.text.split())
-        if on_document is not None:
-            on_document(extraction.document)
+    with contextlib.closing(_ProgressBar(files, enabled=progress)) as bar:
+        for extraction in _extract_all(nlp, documents, summary.model, jobs):
+            extractions.append(extraction)
+            summary.documents += 1
+            words = len(extraction.document.text.split())
+            summary.words += words
+            bar.advance(words)
+            if on_document is not None:
+                on_document(extraction.document)
     if not extractions:
         first = summary.skipped[0] if summary.skipped else "no text"
         raise InputError(
@@ -147,6 +161,12 @@ def build(
             write_atomically(staging / report_path.name, report_data)
             extra = [write_graph(graph, staging, fmt) for fmt in formats if fmt != "ttl"]
             write_atomically(staging / "ontology.ttl", ontology_path().read_bytes())
+            if store is not None:
+                # Into the store before the files move in: a build stopped here leaves both as
+                # they were (the store takes the graph in one transaction).
+                from kg.store import add_to_store
+
+                add_to_store(store, serialize_trig(graph))
     except OSError as error:
         raise OutputError(
             f"Cannot write to '{output_dir}' ({error.strerror or error}); free some space or pass "
@@ -155,15 +175,72 @@ def build(
     summary.outputs = [graph_path, html_path, report_path]
     summary.outputs += [output_dir / path.name for path in extra] + [output_dir / "ontology.ttl"]
     if store is not None:
-        from kg.store import add_to_store
-
-        add_to_store(store, serialize_trig(graph))
         summary.outputs.append(store)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _extract_all(nlp, documents: Iterator[Document]) -> Iterator[ArticleExtraction]:  # type: ignore[no-untyped-def]
+def _extract_all(
+    nlp: Language, documents: Iterator[Document], model: str, jobs: int = 1
+) -> Iterator[ArticleExtraction]:
+    """Each article's extraction, in input order, parsed in ``jobs`` processes.
+
+    Articles go to the parser in chunks of BATCH_SIZE, each chunk parsed alone, so every parse
+    sees the same batches whatever ``jobs`` is and the output does not depend on it. At most two
+    chunks per process are read ahead: memory does not grow with the input.
+    """
+    chunks = _chunked(documents, BATCH_SIZE)
+    if jobs <= 1:
+        for chunk in chunks:
+            yield from _extract_chunk(nlp, chunk)
+        return
+    global _worker_nlp
+    methods = multiprocessing.get_all_start_methods()
+    # A forked process shares the loaded pipeline with this one instead of loading its own.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    _worker_nlp = nlp if "fork" in methods else None
+    try:
+        with context.Pool(jobs, initializer=_start_worker, initargs=(model,)) as pool:
+            pending: deque[AsyncResult[list[ArticleExtraction]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_extract_in_worker, (chunk,)))
+                if len(pending) >= 2 * jobs:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
+    finally:
+        _worker_nlp = None
+
+
+# The pipeline of a worker process of a parallel build.
+_worker_nlp: Language | None = None
+
+
+def _start_worker(model: str) -> None:
+    global _worker_nlp
+    # Ctrl-C stops the build in the main process, which then ends the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _worker_nlp is None:
+        _worker_nlp = load_pipeline(model)
+
+
+def _extract_in_worker(documents: list[Document]) -> list[ArticleExtraction]:
+    assert _worker_nlp is not None
+    return list(_extract_chunk(_worker_nlp, documents))
+
+
+def _chunked(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for document in documents:
+        chunk.append(document)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _extract_chunk(nlp: Language, documents: list[Document]) -> Iterator[ArticleExtraction]:
     # A long article is parsed in parts (spaCy refuses texts over nlp.max_length, and memory grows
     # with a part's length); the parsed parts join into one Doc whose offsets are the article's.
     limit = min(nlp.max_length, MAX_PART_CHARS)
@@ -180,6 +257,50 @@ def _extract_all(nlp, documents: Iterator[Document]) -> Iterator[ArticleExtracti
             whole = parsed[0] if len(parsed) == 1 else Doc.from_docs(parsed, ensure_whitespace=False)
             parsed = []
             yield extract_article(whole, document)
+
+
+class _ProgressBar:
+    """Articles parsed so far, words per second and the time left, on standard error."""
+
+    def __init__(self, files: Sequence[Path], enabled: bool) -> None:
+        self.words = 0
+        self.started = time.perf_counter()
+        self.bar: tqdm[None] | None = None
+        if enabled and sys.stderr.isatty():
+            tqdm.monitor_interval = 0  # no extra thread, so worker processes fork safely
+            self.bar = tqdm(
+                total=_count_articles(files),
+                file=sys.stderr,
+                dynamic_ncols=True,
+                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} articles [{elapsed}<{remaining}{postfix}]",
+            )
+
+    def advance(self, words: int) -> None:
+        if self.bar is None:
+            return
+        self.words += words
+        rate = self.words / max(time.perf_counter() - self.started, 1e-9)
+        self.bar.set_postfix_str(f"{rate:,.0f} words/s", refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            # The count read ahead includes inputs that were then skipped.
+            self.bar.total = self.bar.n
+            self.bar.close()
+
+
+def _count_articles(files: Sequence[Path]) -> int:
+    """How many articles ``files`` hold, as far as a quick look tells: one per line of a .jsonl
+    file, one per other file (repeats and unreadable files are counted, so it is an upper bound)."""
+    count = 0
+    for path in files:
+        if path.suffix.lower() == ".jsonl":
+            with contextlib.suppress(OSError), path.open("rb") as lines:
+                count += sum(1 for line in lines if line.strip())
+        else:
+            count += 1
+    return count
 
 
 def _stop_at_skipped(documents: Iterator[Document], skipped: list[str]) -> Iterator[Document]:

@@ -53,7 +53,17 @@ def cli() -> None:
     type=click.FloatRange(0.0, 1.0),
     help="Leave out relations whose confidence is below this.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print nothing but errors (and no progress bar on a terminal)."
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Parse the articles in this many processes (e.g. the number of cores); same output.",
+)
 @click.option(
     "--strict",
     is_flag=True,
@@ -83,6 +93,7 @@ def build(
     strict: bool,
     formats: str,
     store_dir: Path | None,
+    jobs: int,
 ) -> None:
     """Build the graph of the articles in INPUTS: .txt, .md, .html and .jsonl files, folders
     of them, or - for standard input.
@@ -90,6 +101,8 @@ def build(
     Example:
 
         kg build seeds/ -o output
+
+        kg build articles/ --jobs 2
     """
     from kg.build import build as run_build
     from kg.export.formats import parse_formats
@@ -102,6 +115,8 @@ def build(
         strict=strict,
         formats=parse_formats(formats),
         store=store_dir,
+        jobs=jobs,
+        progress=not quiet,
     )
     for reason in summary.skipped:
         click.echo(f"Skipped: {reason}", err=True)
