@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+from importlib import resources
+from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 from spacy.tokens import Doc
 
 from kg.errors import ModelError
@@ -43,7 +46,19 @@ def load_pipeline(model: str | None = None) -> Language:
             "pass --model with a pipeline that parses and finds entities, such as en_core_web_sm."
         )
     nlp.add_pipe("kg_line_breaks", before="parser")
+    _add_known_organizations(nlp)
     return nlp
+
+
+def _add_known_organizations(nlp: Language) -> None:
+    """News outlets and institutions by name, where NER found nothing ("Transparency
+    International", "the Bundestag"): an entity ruler after NER that never overrides it."""
+    names: list[str] = []
+    for data_file in ("data/outlets.txt", "data/institutions.txt"):
+        text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
+        names += [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="kg_known_organizations", after="ner"))
+    ruler.add_patterns([{"label": "ORG", "pattern": name} for name in sorted(set(names))])
 
 
 @Language.component("kg_line_breaks")
