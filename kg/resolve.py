@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from kg.extract.mentions import _SPECIFICITY, COARSE_CLASS, stable_hash
+from kg.extract.mentions import _SPECIFICITY, COARSE_CLASS, initials, stable_hash
 from kg.gazetteer import normalise_name
 from kg.ontology import KG, RESOURCE_BASE
 from kg.records import ArticleExtraction, Relation
@@ -98,7 +98,7 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
     an acronym joins the only organisation whose initials it is."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
     full_people: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_initials: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for key, cluster in clusters.items():
         words = cluster.identity.split()
         if cluster.coarse == "person" and len(words) > 1:
@@ -107,11 +107,9 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
                 full_people[words[0]].append(key)
         if cluster.coarse == "organization" and len(words) > 1:
             for name in cluster.names:
-                letters = "".join(
-                    w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper() and w != "The"
-                )
+                letters = initials(name)
                 if len(letters) >= 2:
-                    initials[letters].append(key)
+                    by_initials[letters].append(key)
     for key, cluster in sorted(clusters.items()):
         words = cluster.identity.split()
         if cluster.coarse == "person" and len(words) == 1:
@@ -127,7 +125,7 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
             parent[key] = parent[("person", cluster.identity)]
         elif cluster.coarse == "organization" and len(words) == 1:
             acronyms = {n for n in cluster.names if n.isupper() and 2 <= len(n) <= 6}
-            candidates = sorted({c for a in acronyms for c in initials.get(a, [])})
+            candidates = sorted({c for a in acronyms for c in by_initials.get(a, [])})
             if len(candidates) == 1:
                 parent[key] = candidates[0]
     return parent

@@ -127,13 +127,10 @@ class FinderBase:
                 k
                 for k in self.entities.keys()
                 if self.coarse(k) == "person"
-                and any(f.lower().startswith(lemma + " ") for f in self._forms(k))
+                and any(f.lower().startswith(lemma + " ") for f in self.entities.forms(k))
             }
             return holders.pop() if len(holders) == 1 else None
         return None
-
-    def _forms(self, key: str) -> set[str]:
-        return set(self.entities._forms[key])
 
     def _ministry(self, topic: str, country: str, tokens: tuple[Token, ...]) -> str:
         name = f"Ministry of {topic}"

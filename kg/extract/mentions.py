@@ -136,7 +136,9 @@ class ArticleEntities:
     """The entities of one parsed article and which tokens mention each of them.
 
     >>> import spacy
-    >>> entities = ArticleEntities(spacy.blank("en")("Nothing here."))
+    >>> nlp = spacy.blank("en")
+    >>> _ = nlp.add_pipe("sentencizer")
+    >>> entities = ArticleEntities(nlp("Nothing here."))
     >>> entities.entities()
     ()
     """
@@ -218,6 +220,10 @@ class ArticleEntities:
                 # "German" in "German Chancellor" is how this article names Germany.
                 self._forms[key][token.text] += 1
         return key
+
+    def forms(self, key: str) -> set[str]:
+        """Every surface form seen so far of an entity."""
+        return set(self._forms[key])
 
     def add_form(self, key: str, form: str) -> None:
         """Record another surface form of an entity ("President Trump")."""
@@ -496,11 +502,16 @@ def _is_acronym(short: _Group, full: _Group) -> bool:
     letters = re.sub(r"[^A-Za-z]", "", form)
     if not (2 <= len(letters) <= 6 and letters.isupper()):
         return False
-    long_form = max(full.forms, key=len)
-    initials = "".join(
-        w[0] for w in re.findall(r"[A-Za-z][\w-]*", long_form) if w[0].isupper() and w != "The"
-    )
-    return initials == letters
+    return initials(max(full.forms, key=len)) == letters
+
+
+def initials(name: str) -> str:
+    """The capital initials of a name, as its acronym would spell them.
+
+    >>> initials("The Wall Street Journal")
+    'WSJ'
+    """
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w[0].isupper() and w != "The")
 
 
 def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
