@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from rdflib import Graph
+from spacy.language import Language
 
+import kg.build
 from kg.cli import cli
+from kg.nlp import load_pipeline
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -43,3 +47,13 @@ def seed_texts() -> dict[str, str]:
         path.name: path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         for path in sorted(SEEDS_DIR.glob("*.txt"))
     }
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Iterator[Language]:
+    """One spaCy pipeline for every in-process build of a module: kg.build loads it once
+    (loading it is most of a small build)."""
+    nlp = load_pipeline()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kg.build, "load_pipeline", lambda model=None: nlp)
+        yield nlp

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pyoxigraph as ox
+import pytest
 
 from kg.rdf import PREFIXES
 
@@ -19,3 +23,13 @@ OX_FORMATS = {
 RDFLIB_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "nt", "jsonld": "json-ld"}
 # raptor2 has no JSON-LD parser (its "json" parser reads RDF/JSON), so rapper checks the others.
 RAPPER_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "ntriples"}
+
+
+def rapper() -> str:
+    """The rapper binary; CI installs raptor2-utils, elsewhere the test is skipped without it."""
+    found = shutil.which("rapper")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("rapper is not installed; .ci/run installs raptor2-utils")
+        pytest.skip("rapper (Debian raptor2-utils) is not installed")
+    return found

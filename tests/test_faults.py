@@ -12,17 +12,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from spacy.language import Language
 
 import kg.build
 from kg.cli import cli
-from kg.nlp import load_pipeline
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS = sorted((PROJECT_DIR / "seeds").glob("*.txt"))
@@ -30,13 +28,8 @@ INTERRUPTED = "Interrupted; the previous output is unchanged.\n"
 EXTRA_ARTICLE = "German Chancellor Angela Merkel met French President Emmanuel Macron in Paris.\n"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def pipeline() -> Iterator[Language]:
-    """One spaCy pipeline for every in-process build in this module."""
-    nlp = load_pipeline()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.build, "load_pipeline", lambda model=None: nlp)
-        yield nlp
+# One spaCy pipeline for every in-process build in this module (see conftest.py).
+pytestmark = pytest.mark.usefixtures("pipeline")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import doctest
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS
+from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS, rapper
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
@@ -25,16 +24,6 @@ from kg.ontology import KG, PROV, ontology_path
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "nt": "graph.nt", "jsonld": "graph.jsonld"}
-
-
-def rapper() -> str:
-    """The rapper binary; CI installs raptor2-utils, elsewhere the test is skipped without it."""
-    found = shutil.which("rapper")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("rapper is not installed; .ci/run installs raptor2-utils")
-        pytest.skip("rapper (Debian raptor2-utils) is not installed")
-    return found
 
 
 def rapper_parse(path: Path, syntax: str) -> tuple[int, list[str]]:

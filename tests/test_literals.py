@@ -3,13 +3,11 @@ in every format, parses in rdflib, pyoxigraph and rapper, and reads back exactly
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 
 import pyoxigraph as ox
 import pytest
-from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS
+from helpers import OX_FORMATS, RAPPER_FORMATS, RDFLIB_FORMATS, rapper
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -91,15 +89,6 @@ def check_round_trip(extraction: ArticleExtraction, files: dict[str, bytes]) -> 
         for predicate, values in expected.items():
             assert strings_of(in_oxigraph, predicate) == values, (name, predicate)
             assert strings_of(in_rdflib, predicate) == values, (name, predicate)
-
-
-def rapper() -> str:
-    found = shutil.which("rapper")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("rapper is not installed; .ci/run installs raptor2-utils")
-        pytest.skip("rapper (Debian raptor2-utils) is not installed")
-    return found
 
 
 @pytest.mark.parametrize("text", NASTY)

@@ -18,10 +18,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 from spacy.language import Language
 
-import kg.build
 from kg.cli import cli
 from kg.documents import find_article_files, iter_documents
-from kg.nlp import load_pipeline
 from kg.ontology import KG, SCHEMA
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -177,13 +175,8 @@ def write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def pipeline() -> Iterator[Language]:
-    """One spaCy pipeline for every build in this module (loading it is most of a small build)."""
-    nlp = load_pipeline()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kg.build, "load_pipeline", lambda model=None: nlp)
-        yield nlp
+# One spaCy pipeline for every in-process build in this module (see conftest.py).
+pytestmark = pytest.mark.usefixtures("pipeline")
 
 
 @pytest.fixture(scope="module", autouse=True)
