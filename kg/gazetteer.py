@@ -52,7 +52,17 @@ _EXTRA_COUNTRY_NAMES = {
     "TR": ["Turkey", "Türkiye"],
     "TW": ["Taiwan"],
     "PS": ["Palestine", "Palestinian Territories"],
+    "DE": ["German Federal Republic"],
 }
+# Countries that no longer exist, which news still names (history, obituaries, anniversaries):
+# ISO 3166-3 code → name and other names.
+_FORMER_COUNTRIES = {
+    "DD": ("East Germany", ["GDR", "German Democratic Republic", "DDR"]),
+    "SU": ("Soviet Union", ["USSR", "U.S.S.R.", "Union of Soviet Socialist Republics"]),
+    "YU": ("Yugoslavia", ["Socialist Federal Republic of Yugoslavia"]),
+    "CS": ("Czechoslovakia", []),
+}
+_FORMER_DEMONYMS = {"SU": ["Soviet"], "YU": ["Yugoslav", "Yugoslavian"], "CS": ["Czechoslovak"]}
 _COMMON_NAMES = {"PS": "Palestine", "CG": "Republic of the Congo", "CD": "DR Congo"}
 # Short codes that are ordinary words or initials too often to count as a country.
 _UNSAFE_CODES = re.compile(r"^[A-Z]{2,3}$")
@@ -120,6 +130,13 @@ def _countries() -> tuple[dict[str, Country], dict[str, Country]]:
         for official in (record.name, getattr(record, "common_name", None)):
             if official:
                 by_name.setdefault(normalise_name(official), known)
+    for code, (name, others) in _FORMER_COUNTRIES.items():
+        by_code[code] = Country(code=code, name=name)
+        for other in [name, *others]:
+            by_name[normalise_name(other)] = by_code[code]
+    for code, names in _FORMER_DEMONYMS.items():
+        for name in names:
+            by_demonym[normalise_name(name)] = by_code[code]
     for code, names in _EXTRA_COUNTRY_NAMES.items():
         for name in names:
             by_name[normalise_name(name)] = by_code[code]

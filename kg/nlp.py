@@ -51,10 +51,11 @@ def load_pipeline(model: str | None = None) -> Language:
 
 
 def _add_known_organizations(nlp: Language) -> None:
-    """News outlets and institutions by name, where NER found nothing ("Transparency
-    International", "the Bundestag"): an entity ruler after NER that never overrides it."""
+    """News outlets, institutions, parties and clubs by name, where NER found nothing
+    ("Transparency International", "the Bundestag", "Fidesz", "Schalke"): an entity ruler after
+    NER that never overrides it."""
     names: list[str] = []
-    for data_file in ("data/outlets.txt", "data/institutions.txt"):
+    for data_file in ("data/outlets.txt", "data/institutions.txt", "data/parties.txt", "data/clubs.txt"):
         text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
         names += [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="kg_known_organizations", after="ner"))

@@ -177,6 +177,23 @@ def test_government_body_from_possessive(nlp):
             {"United States": {"U.S.", "America", "US"}},
         ),
         ("Wang Xiaohong spoke first. Later Wang met officials.", {"Wang Xiaohong": {"Wang"}}),
+        (
+            "The EU Commission said on Monday it would act. The European Commission later agreed.",
+            {"European Commission": {"EU Commission"}},
+        ),
+        (
+            "The SPD said on Monday it would not join. The Social Democratic Party of Germany has 150 seats.",
+            {"Social Democratic Party of Germany": {"SPD"}},
+        ),
+        (
+            "The Council of Europe met in Strasbourg on Monday. The Council said it was worried.",
+            {"Council of Europe": {"Council"}},
+        ),
+        (
+            "Bayern Munich won again on Saturday. Bayern have now won ten games in a row. Coach "
+            "Guardiola praised Bayern.",
+            {"Bayern Munich": {"Bayern"}},
+        ),
     ],
 )
 def test_one_entity_per_thing_in_an_article(nlp, text, names):
@@ -186,6 +203,37 @@ def test_one_entity_per_thing_in_an_article(nlp, text, names):
         assert forms <= entities[name].forms
         others = [e for e in entities.values() if e.name != name and e.forms & forms]
         assert not others
+
+
+def test_a_city_in_a_name_is_not_the_name(nlp):
+    """ "Berlin" of "Berlin Philharmonic" and "EU" of "EU Enlargement" stay their own things."""
+    text = (
+        "The Berlin Philharmonic played in Berlin on Sunday. The EU Enlargement report came out. "
+        "The EU said it was pleased."
+    )
+    entities = {e.name: e for e in extract(nlp, text).entities}
+    assert "Berlin" in entities and "Berlin Philharmonic" in entities
+    assert "EU" in entities
+
+
+def test_well_known_party_is_a_political_party(nlp):
+    entities = {e.name: e for e in extract(nlp, "Hungary's ruling Fidesz won the vote on Sunday.").entities}
+    assert entities["Fidesz"].cls.endswith("#PoliticalParty")
+
+
+@pytest.mark.parametrize(
+    "name, country",
+    [
+        ("East Germany", "East Germany"),
+        ("GDR", "East Germany"),
+        ("USSR", "Soviet Union"),
+        ("Yugoslavia", "Yugoslavia"),
+    ],
+)
+def test_former_countries_are_countries(nlp, name, country):
+    text = f"In 1985, {name} signed the treaty with Poland."
+    countries = {e.name for e in extract(nlp, text).entities if e.cls.endswith("#Country")}
+    assert country in countries
 
 
 def test_common_word_at_sentence_start_is_not_a_person(nlp):

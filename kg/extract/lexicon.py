@@ -160,3 +160,25 @@ def news_outlets() -> frozenset[str]:
     return frozenset(
         normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def political_parties() -> frozenset[str]:
+    """Normalised names of well-known political parties."""
+    text = resources.files("kg").joinpath("data/parties.txt").read_text(encoding="utf-8")
+    return frozenset(
+        normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@cache
+def known_acronyms() -> dict[str, tuple[str, ...]]:
+    """Normalised acronym → normalised full names it stands for, where it is not their initials
+    ("SPD" → "social democratic party of germany", …); the first is the official name."""
+    table: dict[str, tuple[str, ...]] = {}
+    text = resources.files("kg").joinpath("data/acronyms.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            short, names = line.split("\t")
+            table[normalise_name(short)] = tuple(normalise_name(n) for n in names.split("|"))
+    return table

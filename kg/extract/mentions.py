@@ -24,7 +24,9 @@ from kg.extract.lexicon import (
     NEWS_NAME_ENDINGS,
     ORGANIZATION_NAME_ENDINGS,
     PARTY_NAME_WORDS,
+    known_acronyms,
     news_outlets,
+    political_parties,
     role_kinds,
 )
 from kg.gazetteer import City, Country, find_city, find_country, find_demonym, find_us_state, normalise_name
@@ -250,13 +252,17 @@ class ArticleEntities:
         headlines = {sentence.start for sentence in self.doc.sents if _is_headline(sentence)}
         in_titles = _office_title_tokens(self.doc)
         groups: dict[str, _Group] = {}
+        # Words of the people's names: "Jordan" of "Michael Jordan" is not the country.
+        name_words = {t.lower_ for e in self.doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
         for ent in self.doc.ents:
             if ent.label_ not in ENTITY_LABELS:
                 continue
             span = trim_mention(ent)
             if span is None or _is_common_word(span, lowercase_words) or span.start in in_titles:
                 continue
-            country = find_country(span.text) if span.label_ != "PERSON" else None
+            country = find_country(span.text)
+            if country is not None and span.label_ == "PERSON" and {t.lower_ for t in span} <= name_words:
+                country = None
             if country is not None:
                 identity = "country:" + country.code
             else:
@@ -449,27 +455,62 @@ def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
         if could_be_name and join(group, [p for p in people if _is_name_part(mine, words[p.identity])]):
             continue
         if vote in {"ORG", "FAC", "GPE", "PERSON"}:
-            targets = [o for o in organizations if _is_short_name(group, mine, o, words[o.identity])]
+            # "Bayern" (an organisation) of "Bayern Munich", even where NER read that as a place.
+            named_places = [p for p in places if len(words[p.identity]) > 1] if vote == "ORG" else []
+            targets = [
+                o for o in organizations + named_places if _is_short_name(group, mine, o, words[o.identity])
+            ]
             if join(group, targets):
                 continue
         if vote in {"GPE", "LOC"}:
-            join(group, [p for p in places if _is_place_part(mine, words[p.identity])])
+            if join(group, [p for p in places if _is_place_part(mine, words[p.identity])]):
+                continue
+            if len(mine) == 1 and find_city(group.identity) is None:
+                # "Bayern" of "Bayern Munich": a word NER read as a region opens a club's name.
+                join(group, [o for o in organizations if _is_short_name(group, mine, o, words[o.identity])])
+    for group in named:
+        # "SPD" and "Social Democratic Party", "VW" and "Volkswagen": well-known short names.
+        full_names = known_acronyms().get(group.identity, ())
+        join(group, [g for g in named if g.identity in full_names])
     components: dict[str, list[str]] = defaultdict(list)
     for identity in groups:
         components[union[identity]].append(identity)
     merged: dict[str, list[str]] = {}
     for members in components.values():
-        # The fullest name leads: most words, most mentions, then alphabetical.
-        root = min(members, key=lambda m: (-len(words[m]), -len(groups[m].tokens), m))
+        # The fullest name leads ("European Commission" over "EU Commission", "Volkswagen" over
+        # "VW"): most words, most mentions, then alphabetical.
+        root = min(
+            members,
+            key=lambda m: (
+                -len(words[m]),
+                words[m][0] == "eu" or m in known_acronyms(),
+                -len(groups[m].tokens),
+                m,
+            ),
+        )
         merged[root] = sorted(members)
     return merged
 
 
 def _is_short_name(group: _Group, mine: list[str], organization: _Group, full: list[str]) -> bool:
     """ "Journal" of "Wall Street Journal", "WSJ" of it, "Union Carbide" of "Union Carbide Corp"."""
-    if organization is group or len(mine) >= len(full):
+    if organization is group:
+        return False
+    if mine[0] == "eu" and full[0] == "european" and mine[1:] == full[1:]:
+        return True  # "EU Commission" of "European Commission"
+    if len(mine) >= len(full):
         return False
     if len(mine) == 1 and (mine[0] == full[-1] or _is_acronym(group, organization)):
+        return True
+    if (
+        len(mine) == 1
+        and mine[0] == full[0]
+        and not any(form.isupper() for form in group.forms)  # "EU" opens many names
+        and find_city(mine[0]) is None
+        and find_country(mine[0]) is None
+    ):
+        # "Council" of "Council of Europe", "Bayern" of "Bayern Munich", "Amnesty" of "Amnesty
+        # International"; not "Berlin" of "Berlin Philharmonic".
         return True
     return full[: len(mine)] == mine and all(w in CORPORATE_SUFFIXES for w in full[len(mine) :])
 
@@ -535,6 +576,10 @@ def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
         if name.split()[-1] in ORGANIZATION_NAME_ENDINGS:
             return organization_class(name), name, identity
         return KG.Place, name, identity
+    if identity.startswith("eu "):
+        identity = "european " + identity[3:]  # one identity for "EU Commission" and "European Commission"
+    if identity in known_acronyms():
+        identity = known_acronyms()[identity][0]  # "SPD" is the Social Democratic Party of Germany
     return organization_class(name), name, identity
 
 
@@ -543,7 +588,7 @@ def organization_class(name: str) -> URIRef:
     words = set(name.split())
     if normalise_name(name) in news_outlets() or name.endswith(NEWS_NAME_ENDINGS):
         return KG.NewsOrganization
-    if words & PARTY_NAME_WORDS:
+    if words & PARTY_NAME_WORDS or normalise_name(name) in political_parties():
         return KG.PoliticalParty
     if words & GOVERNMENT_NAME_WORDS or "White House" in name:
         return KG.GovernmentBody
@@ -551,11 +596,13 @@ def organization_class(name: str) -> URIRef:
 
 
 def _canonical_name(forms: Counter[str], label: str) -> str:
-    """The fullest form: most words, then most frequent, then alphabetical (for determinism)."""
+    """The fullest form: most words, then most frequent, then alphabetical (for determinism);
+    "European Commission" over "EU Commission"."""
 
-    def rank(form: str) -> tuple[int, int, int, str]:
+    def rank(form: str) -> tuple[int, int, bool, int, str]:
         starts_with_the = form.startswith("The ")
-        return (-len(form.split()) + starts_with_the, -starts_with_the, -forms[form], form)
+        short = form.startswith("EU ") or normalise_name(form) in known_acronyms()
+        return (-len(form.split()) + starts_with_the, -starts_with_the, short, -forms[form], form)
 
     candidates = [f for f in forms if not (label == "PERSON" and f.isupper())]
     return sorted(candidates or forms, key=rank)[0]
