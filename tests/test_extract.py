@@ -91,10 +91,45 @@ def test_apposition_roles(nlp, text, expected):
                 ("Angela Merkel", "citizenOf", "Germany"),
             },
         ),
+        ("US actor Tom Hanks is working on a film.", {("Tom Hanks", "citizenOf", "United States")}),
+        (
+            "Gazprom CEO Alexei Miller told the media in Tokyo.",
+            {("Alexei Miller", "headOf", "Gazprom"), ("Alexei Miller", "holdsPosition", "Gazprom CEO")},
+        ),
     ],
 )
 def test_title_compounds(nlp, text, expected):
     assert expected <= facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "In 2004, the Supreme Court of India directed the state government.",
+            ("Supreme Court of India", "India"),
+        ),
+        (
+            "Funke Kupper left the board of Tabcorp, Australia's largest bookmaker, which is under inquiry.",
+            ("Tabcorp", "Australia"),
+        ),
+        (
+            "Kerry laid wreaths at the offices of French satirical magazine Charlie Hebdo on Sunday.",
+            ("Charlie Hebdo", "France"),
+        ),
+    ],
+)
+def test_where_organisations_are_based(nlp, text, expected):
+    assert (expected[0], "basedIn", expected[1]) in facts(nlp, text)
+
+
+def test_an_organisation_named_after_a_description_is_no_person(nlp):
+    """ "Canadian auto parts manufacturer Magna": a company, so no citizen of Canada."""
+    text = "Opel will be sold to Canadian auto parts manufacturer Magna, officials said."
+    extraction = extract(nlp, text)
+    magna = next(e for e in extraction.entities if e.name == "Magna")
+    assert not magna.cls.endswith("#Person")
+    assert ("Magna", "citizenOf", "Canada") not in facts(nlp, text)
 
 
 @pytest.mark.parametrize(
@@ -112,6 +147,10 @@ def test_title_compounds(nlp, text, expected):
         (
             "Angela Merkel met with Emmanuel Macron in Paris on Monday.",
             ("Angela Merkel", "metWith", "Emmanuel Macron"),
+        ),
+        (
+            "John Wilkes Booth, who assassinated President Lincoln, was an actor.",
+            ("John Wilkes Booth", "killed", "Lincoln"),
         ),
     ],
 )

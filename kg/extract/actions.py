@@ -62,6 +62,8 @@ class ActionRules(FinderBase):
                     object_token = next((c for c in child.children if c.dep_ == "pobj"), None)
             if subject_token is None or object_token is None:
                 continue
+            if subject_token.tag_ == "WP" and verb.dep_ == "relcl":
+                subject_token = verb.head  # "Booth, who assassinated Lincoln, …"
             subject, subject_sure = self.entity(subject_token)
             obj, object_sure = self.entity(object_token)
             if subject is None or obj is None or subject == obj:

@@ -55,6 +55,24 @@ ORGANIZATION_NOUNS = {
     "daily",
     "publisher",
 }
+# Nouns that say what kind of organisation the name after them is ("media conglomerate Axel Springer").
+ORGANIZATION_DESCRIPTIONS = ORGANIZATION_NOUNS | {
+    "airline",
+    "automaker",
+    "bookmaker",
+    "brand",
+    "carmaker",
+    "conglomerate",
+    "insurer",
+    "lender",
+    "manufacturer",
+    "maker",
+    "producer",
+    "retailer",
+    "supplier",
+    "startup",
+    "weekly",
+}
 NEWS_NOUNS = {"newspaper", "outlet", "broadcaster", "channel", "magazine", "daily", "publisher"}
 NEWS_NAME_ENDINGS = ("Journal", "Times", "Post", "News", "Gazette", "Herald", "Tribune", "Zeitung")
 GOVERNMENT_NAME_WORDS = {

@@ -22,6 +22,7 @@ from kg.extract.lexicon import (
     GOVERNMENT_NAME_WORDS,
     GOVERNMENT_NOUNS,
     NEWS_NAME_ENDINGS,
+    ORGANIZATION_DESCRIPTIONS,
     ORGANIZATION_NAME_ENDINGS,
     PARTY_NAME_WORDS,
     known_acronyms,
@@ -120,6 +121,8 @@ class Title:
     nationalities: tuple[str, ...]  # countries named by a demonym ("German"): the person's too
     organizations: tuple[Token, ...]
     start: int
+    # A name NER did not find that the role is held in: "Gazprom" of "Gazprom CEO".
+    unnamed: tuple[Token, ...] = ()
 
 
 @dataclass
@@ -394,6 +397,8 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 
 
 def _vote_label(span: Span) -> str:
+    if _has_organization_title(span):
+        return "ORG"
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
         return "PERSON"
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
@@ -418,8 +423,21 @@ def _has_role_apposition(span: Span) -> bool:
     return any(n.pos_ == "NOUN" and n.ent_type_ == "" and n.lower_ in roles for n in neighbours)
 
 
+def _has_organization_title(span: Span) -> bool:
+    """ "German media conglomerate Axel Springer", "French satirical magazine Charlie Hebdo": a
+    name after a noun that says what kind of organisation it is."""
+    if span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return (
+        before.pos_ == "NOUN"
+        and before.lower_ in ORGANIZATION_DESCRIPTIONS
+        and span.start <= before.head.i < span.end
+    )
+
+
 def _vote_weight(span: Span) -> float:
-    return 3.0 if _has_role_title(span) else 1.0
+    return 3.0 if _has_role_title(span) or _has_organization_title(span) else 1.0
 
 
 def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
@@ -642,6 +660,8 @@ def title_before(span: Span) -> Title | None:
             countries.append(demonym.code)
         elif country is not None:
             countries.append(country.code)
+            if token.text.replace(".", "") in {"US", "UK"}:
+                nationalities.append(country.code)  # "US actor Tom Hanks", but "Russia expert X"
         elif token.ent_type_ == "ORG" and kind != "minister":
             organizations.append(token)
         elif token.lower_ in {"new", "then", "current", "newly", "elected"} and not title_words:
@@ -650,6 +670,12 @@ def title_before(span: Span) -> Title | None:
             title_words.append(token)
     if not title_words:
         return None
+    unnamed: list[Token] = []
+    for token in title_words[:-1]:
+        if _unnamed_holder_word(token):
+            if unnamed and unnamed[-1].i != token.i - 1:
+                break  # one name only
+            unnamed.append(token)
     if kind is None:
         # "US actor Tom Hanks": no office, but the person's nationality.
         nationalities += [c for c in countries if c not in nationalities]
@@ -660,7 +686,59 @@ def title_before(span: Span) -> Title | None:
         nationalities=tuple(nationalities),
         organizations=tuple(organizations),
         start=start,
+        unnamed=tuple(unnamed),
     )
+
+
+# Capitalised words of titles that are not names ("Opposition leader", "Senior Editor").
+_TITLE_ADJECTIVES = {
+    "opposition",
+    "senior",
+    "deputy",
+    "former",
+    "chief",
+    "executive",
+    "vice",
+    "acting",
+    "interim",
+    "general",
+    "party",
+    "state",
+    "federal",
+    "national",
+    "team",
+    "club",
+    "company",
+    "group",
+    "new",
+    "top",
+    "veteran",
+    "assistant",
+    "associate",
+    "managing",
+    "police",
+    "army",
+    "military",
+    "defense",
+    "defence",
+    "foreign",
+    "interior",
+    "finance",
+    "justice",
+    "health",
+    "trade",
+    "economy",
+    "government",
+}
+
+
+def _unnamed_holder_word(token: Token) -> bool:
+    """A word of a title that names where the role is held though NER found no name there."""
+    if token.pos_ != "PROPN" or token.ent_type_ or not token.text[:1].isupper():
+        return False
+    if token.lower_ in _TITLE_ADJECTIVES or any(token.lower_ in role.split() for role in role_kinds()):
+        return False
+    return not (find_demonym(token.text) or find_city(token.text) or find_country(token.text))
 
 
 def _title_start(span: Span) -> int:

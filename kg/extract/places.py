@@ -110,15 +110,18 @@ class PlaceRules(FinderBase):
         """ "the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
         "the Berlin-based institute" → basedIn Berlin."""
         for token in self.doc:
-            if token.dep_ == "appos" and token.lower_ in ORGANIZATION_NOUNS:
+            if token.dep_ == "appos" and token.pos_ == "NOUN" and self.entities.key_at(token) is None:
+                # "the Stimson Center, a Washington think tank"; "Tabcorp, Australia's largest
+                # bookmaker" (any noun, with a possessive place, describing a named organisation)
                 org = self._described_organization(token)
                 if org is None:
                     continue
                 if token.lower_ in NEWS_NOUNS:
                     self.entities.refine_class(org, KG.NewsOrganization)
+                dependencies = {"compound", "amod", "nmod"} if token.lower_ in ORGANIZATION_NOUNS else set()
                 for modifier in token.children:
                     place = self.entities.key_at(modifier)
-                    if modifier.dep_ in {"compound", "amod", "nmod"} and place:
+                    if modifier.dep_ in dependencies | {"poss"} and place:
                         if self.entities.cls(place) in PLACES:
                             yield self.relation(org, KG.basedIn, place, token, 0.8, "apposition-place")
             elif token.dep_ == "amod" and token.lower_.endswith("based"):
@@ -159,11 +162,15 @@ class PlaceRules(FinderBase):
             places = [(p, 0.75) for p in self._places_before(ent)]
             places += [(p, 0.6) for p in self._places_in_name(ent)]
             for prep in ent.root.children:
-                if prep.dep_ == "prep" and prep.lower_ == "in":
+                if prep.dep_ == "prep" and prep.lower_ in {"in", "of"}:
                     for obj in prep.children:
                         place = self.entities.key_at(obj)
-                        if obj.dep_ == "pobj" and place is not None and self.entities.cls(place) == KG.City:
-                            places.append((place, 0.7))
+                        if obj.dep_ != "pobj" or place is None:
+                            continue
+                        if prep.lower_ == "in" and self.entities.cls(place) == KG.City:
+                            places.append((place, 0.7))  # "Chalmers University in Gothenburg"
+                        elif prep.lower_ == "of" and self.entities.cls(place) == KG.Country:
+                            places.append((place, 0.7))  # "OMV of Austria"
             for place, confidence in places:
                 yield self.relation(org, KG.basedIn, place, ent.root, confidence, "organization-place")
                 if self.coarse(place) == "country" and self.entities.cls(org) == KG.GovernmentBody:
@@ -181,7 +188,15 @@ class PlaceRules(FinderBase):
         if not named_as_organization and (key is None or self.entities.cls(key) == KG.Organization):
             return []  # "German Book Trade", "China Opinion": a country word, not an institution
         country = find_country(name[0].text) or find_demonym(name[0].text)
-        return [self.entities.country(country.code, name[0])] if country is not None else []
+        if country is not None:
+            return [self.entities.country(country.code, name[0])]
+        # "Supreme Court of India", "Bank of Japan"
+        of = next((i for i, t in enumerate(name) if t.lower_ == "of"), None)
+        if of is not None and 0 < of < len(name) - 1:
+            country = find_country(" ".join(t.text for t in name[of + 1 :]))
+            if country is not None:
+                return [self.entities.country(country.code, name[of + 1])]
+        return []
 
     def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
         """An organisation based in a city is based in the city's country too, when the article

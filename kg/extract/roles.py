@@ -12,8 +12,8 @@ from spacy.tokens import Span, Token
 from kg.extract.actions import is_hedged
 from kg.extract.finder import PLACES, FinderBase
 from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
-from kg.extract.mentions import ArticleEntities, Title, title_before
-from kg.gazetteer import find_demonym
+from kg.extract.mentions import ArticleEntities, Title, organization_class, title_before
+from kg.gazetteer import find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -33,6 +33,9 @@ ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
     ("member", "organization"): KG.memberOf,
     ("employee", "organization"): KG.worksFor,
 }
+
+# Roles held in an organisation, so that a name in the title is one ("Gazprom CEO").
+UNNAMED_HOLDER_KINDS = {"head", "employee", "member", "founder", "spokesperson"}
 
 # A person who holds one of these offices for a country is its citizen.
 CITIZEN_KINDS = {"head_of_state", "head_of_government", "minister", "official"}
@@ -199,6 +202,12 @@ class RoleRules(FinderBase):
             return
         holders = [self.entities.country(code, anchor) for code in title.countries]
         holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
+        if not holders and title.unnamed and kind in UNNAMED_HOLDER_KINDS:
+            # "Gazprom CEO Alexei Miller": a name NER missed, which the title says is an organisation.
+            name = " ".join(t.text for t in title.unnamed)
+            holders.append(
+                self.entities.add_derived(name, organization_class(name), normalise_name(name), title.unnamed)
+            )
         # "Prime Minister Manmohan Singh of India"
         for prep in anchor.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
