@@ -152,6 +152,15 @@ def test_an_organisation_named_after_a_description_is_no_person(nlp):
             "John Wilkes Booth, who assassinated President Lincoln, was an actor.",
             ("John Wilkes Booth", "killed", "Lincoln"),
         ),
+        ("Angela Merkel, who leads the CDU, spoke on Monday.", ("Angela Merkel", "headOf", "CDU")),
+        (
+            "Chinese President Xi Jinping met his South African counterpart Jacob Zuma in Durban.",
+            ("Jacob Zuma", "headOfState", "South Africa"),
+        ),
+        (
+            "Russian Prime Minister Vladimir Putin and his Japanese counterpart Taro Aso met in Tokyo.",
+            ("Taro Aso", "headOfGovernment", "Japan"),
+        ),
     ],
 )
 def test_actions_between_actors(nlp, text, expected):

@@ -71,6 +71,38 @@ class ActionRules(FinderBase):
             confidence = 0.75 * min(subject_sure, object_sure)
             yield self.relation(subject, prop, obj, verb, round(confidence, 2), f"verb-{verb.lemma_.lower()}")
 
+    def find_leaders(self) -> Iterator[Relation]:
+        """ "Merkel, who leads the CDU", "X chairs the board of Siemens" → headOf, between a person
+        and a named organisation only."""
+        for verb in self.doc:
+            if verb.lemma_.lower() not in {"head", "lead", "chair"} or verb.pos_ != "VERB" or is_hedged(verb):
+                continue
+            if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in verb.children):
+                continue
+            subject_token = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject_token is not None and subject_token.tag_ == "WP" and verb.dep_ == "relcl":
+                subject_token = verb.head
+            objects = [c for c in verb.children if c.dep_ == "dobj"]
+            # "chairs the board of Siemens": the organisation the board belongs to.
+            objects += [
+                o
+                for d in objects
+                if d.lower_ in {"board", "leadership"}
+                for p in d.children
+                if p.lower_ == "of"
+                for o in p.children
+            ]
+            if subject_token is None:
+                continue
+            person, sure = self.entity(subject_token)
+            if person is None or self.coarse(person) != "person":
+                continue
+            for token in objects:
+                org = self.entities.key_at(token)
+                if org is not None and self.coarse(org) == "organization":
+                    yield self.relation(person, KG.headOf, org, verb, round(0.75 * sure, 2), "verb-lead")
+                    break
+
     def find_killings(self) -> Iterator[Relation]:
         """ "the assassination of Kennedy by Oswald", "Oswald, Kennedy's assassin", "X was shot dead
         by Y" → killed."""

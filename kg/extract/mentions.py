@@ -654,7 +654,7 @@ def title_before(span: Span) -> Title | None:
     title_words: list[Token] = []
     for token in words:
         country = find_country(token.text) if token.ent_type_ == "GPE" else None
-        demonym = _nationality(token) if country is None else None
+        demonym = nationality(token) if country is None else None
         if demonym is not None:
             nationalities.append(demonym.code)
             countries.append(demonym.code)
@@ -767,7 +767,7 @@ def _title_word(token: Token) -> bool:
     return token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"} or token.lower_ == "the"
 
 
-def _nationality(token: Token) -> Country | None:
+def nationality(token: Token) -> Country | None:
     """The country a demonym names, reading a whole NORP entity ("South African")."""
     if token.ent_type_ in {"NORP", "GPE"}:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -778,7 +778,7 @@ def _nationality(token: Token) -> Country | None:
 def _country_word(token: Token) -> Country | None:
     if token.ent_type_ == "GPE" and find_country(token.text) is not None:
         return find_country(token.text)
-    return _nationality(token)
+    return nationality(token)
 
 
 def _title_kind(words: list[Token]) -> str | None:

@@ -5,6 +5,7 @@ citizenOf, memberOf and the position as written."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from rdflib import Literal, URIRef
 from spacy.tokens import Span, Token
@@ -12,7 +13,7 @@ from spacy.tokens import Span, Token
 from kg.extract.actions import is_hedged
 from kg.extract.finder import PLACES, FinderBase
 from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
-from kg.extract.mentions import ArticleEntities, Title, organization_class, title_before
+from kg.extract.mentions import ArticleEntities, Title, nationality, organization_class, title_before
 from kg.gazetteer import find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
@@ -91,6 +92,10 @@ class RoleRules(FinderBase):
         """
         roles = [role] + [c for c in role.children if c.dep_ == "conj" and c.pos_ == "NOUN"]
         kinds = [k for k in (_role_kind(r) for r in roles) if k is not None]
+        if not kinds and role.lower_ == "counterpart":
+            # "Russian Prime Minister Vladimir Putin and his Japanese counterpart Taro Aso"
+            office = self._office_before(role.i)
+            kinds = [office] if office is not None else []
         if not kinds:
             return
         modifiers = {c.lower_ for c in role.lefts if c.dep_ in {"amod", "compound", "advmod"}}
@@ -126,7 +131,7 @@ class RoleRules(FinderBase):
                 continue
             key = self.entities.key_at(token)
             if key is None and (token.ent_type_ == "NORP" or token.text[:1].isupper()):
-                country = find_demonym(token.text)
+                country = nationality(token)  # "South African" as a whole
                 key = self.entities.country(country.code, token) if country else None
             if key is None and token.lower_ in {"country", "nation"}:
                 key = self.resolve_description(token)
@@ -185,6 +190,12 @@ class RoleRules(FinderBase):
     def _title_relations(self, person: str, title: Title, ent: Span) -> Iterator[Relation]:
         anchor = ent.root
         rule = "title-compound"
+        if not title.kind and title.text.lower().split()[-1] == "counterpart":
+            # "Chinese President Xi Jinping met his South African counterpart Jacob Zuma": the
+            # counterpart holds the same office in South Africa.
+            kind = self._office_before(ent.start)
+            if kind is not None and title.countries:
+                title = replace(title, kind=kind)
         if not title.kind:
             # "US actor Tom Hanks": no office to read, only a nationality.
             for code in title.nationalities:
@@ -220,6 +231,16 @@ class RoleRules(FinderBase):
             for code in title.nationalities:
                 country = self.entities.country(code, anchor)
                 yield self.relation(person, KG.citizenOf, country, anchor, 0.7, "title-nationality")
+
+    def _office_before(self, start: int) -> str | None:
+        """The kind of office of the nearest person titled before token ``start`` in its sentence."""
+        sentence = self.doc[start].sent
+        for other in reversed(self.doc.ents):
+            if other.label_ == "PERSON" and sentence.start <= other.start and other.end <= start:
+                title = title_before(other)
+                if title is not None and title.kind:
+                    return title.kind
+        return None
 
     def find_affiliations(self) -> Iterator[Relation]:
         """Where a person belongs or lives, said without a role noun: "Michael Müller (SPD)",
