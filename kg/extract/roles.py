@@ -4,6 +4,7 @@ citizenOf, memberOf and the position as written."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -216,8 +217,10 @@ class RoleRules(FinderBase):
         if not holders and title.unnamed and kind in UNNAMED_HOLDER_KINDS:
             # "Gazprom CEO Alexei Miller": a name NER missed, which the title says is an organisation.
             name = " ".join(t.text for t in title.unnamed)
+            identity = normalise_name(name)
+            named = identity if identity in self.entities.keys() else None  # named elsewhere in the article
             holders.append(
-                self.entities.add_derived(name, organization_class(name), normalise_name(name), title.unnamed)
+                named or self.entities.add_derived(name, organization_class(name), identity, title.unnamed)
             )
         # "Prime Minister Manmohan Singh of India"
         for prep in anchor.children:
@@ -257,11 +260,15 @@ class RoleRules(FinderBase):
                 yield from self._clause_affiliations(verb)
 
     def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
-        after = self.doc[ent.end : ent.end + 5]
-        if len(after) >= 3 and after[0].text == "(" and after[2].text == ")":
-            party = self.entities.key_at(after[1])
-            if party is not None and self.coarse(party) == "organization":
-                yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
+        after = self.doc[ent.end : ent.end + 8]
+        if len(after) >= 3 and after[0].text == "(":
+            # "Michael Müller (SPD)", "Petra Pau (of the Left Party)"
+            inside = list(itertools.takewhile(lambda t: t.text != ")", after[1:]))
+            words = [t for t in inside if t.lower_ not in {"of", "the"}]
+            party = self.entities.key_at(words[0]) if words and len(inside) < len(after) - 1 else None
+            if party is not None and all(self.entities.key_at(t) == party for t in words):
+                if self.coarse(party) == "organization":
+                    yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
         objects = [(c, "poss") for c in ent.root.children if c.dep_ == "poss"]
         for prep in ent.root.children:
             if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
@@ -282,6 +289,29 @@ class RoleRules(FinderBase):
                 yield self.relation(person, prop, key, ent.root, 0.7, rule)
             elif via == "of" and self.entities.cls(key) in PLACES:
                 yield self.relation(person, KG.livesIn, key, ent.root, 0.7, "person-of-place")
+
+    def find_party_members(self) -> Iterator[Relation]:
+        """ "Angela Merkel's Christian Democratic Union", "her party, the Christian Democrats" →
+        memberOf the party."""
+        for token in self.doc:
+            party = self.entities.key_at(token)
+            if party is None and token.lower_ == "party":
+                party = next(
+                    (k for k in (self.entities.key_at(c) for c in token.children if c.dep_ == "appos") if k),
+                    None,
+                )
+            if party is None or self.entities.cls(party) != KG.PoliticalParty:
+                continue
+            if self.entities.key_at(token) == party and self.entities.key_at(token.head) == party:
+                continue  # not the root of the name
+            for owner in token.children:
+                if owner.dep_ != "poss":
+                    continue
+                person, sure = self.entity(owner)
+                if person is not None and self.coarse(person) == "person":
+                    yield self.relation(
+                        person, KG.memberOf, party, token, round(0.75 * sure, 2), "party-of-person"
+                    )
 
     def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
         """ "X is a political scientist with the Center …", "X, who worked for the UN, …", "X
