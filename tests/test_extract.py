@@ -145,6 +145,25 @@ def test_party_members(nlp, text, expected):
     assert (expected[0], "memberOf", expected[1]) in facts(nlp, text)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Bosnia's capital, Sarajevo, is best known as the site of the assassination.",
+            ("Sarajevo", "Bosnia"),
+        ),
+        ("Denison, Texas, is small.", ("Denison", "Texas")),
+    ],
+)
+def test_places_within_places(nlp, text, expected):
+    assert (expected[0], "locatedIn", expected[1]) in facts(nlp, text)
+
+
+def test_a_city_is_not_put_in_the_wrong_country(nlp):
+    text = "Protesters gathered in Berlin's Alexanderplatz and later in Paris, Germany."
+    assert ("Paris", "locatedIn", "Germany") not in facts(nlp, text)
+
+
 def test_a_known_organisation_is_one_whatever_ner_says(nlp):
     """The small pipeline reads "Bundestag" as a product and "Greens" as a nationality."""
     entities = {e.name: e for e in extract(nlp, "The Greens asked the Bundestag to vote again.").entities}

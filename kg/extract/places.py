@@ -289,6 +289,52 @@ class PlaceRules(FinderBase):
                 continue
             yield self.relation(small, KG.locatedIn, large, first.root, 0.85, "place-comma-place")
 
+    def find_places_within(self) -> Iterator[Relation]:
+        """ "California's Sierra Nevada", "Beijing's Tiananmen Square", "the Najd plateau in
+        northern Saudi Arabia", "Bosnia's capital, Sarajevo", "the Lithuanian capital, Vilnius"
+        → locatedIn. GeoNames vetoes a city put in a country it knows to be wrong."""
+        for token in self.doc:
+            small = self.entities.key_at(token)
+            if small is not None and self.entities.key_at(token.head) == small:
+                continue  # not the root of the name
+            if small is None and token.lower_ == "capital" and token.pos_ == "NOUN":
+                # "Bosnia's capital, Sarajevo": the apposition is the place, the owner the larger one.
+                appositions = [c for c in token.children if c.dep_ == "appos"]
+                if token.dep_ == "appos":
+                    appositions.append(token.head)
+                small = next((k for k in map(self.entities.key_at, appositions) if k), None)
+                owners = [c for c in token.children if c.dep_ in {"poss", "amod", "compound"}]
+            else:
+                owners = [c for c in token.children if c.dep_ == "poss"]
+                owners += [
+                    o
+                    for p in token.children
+                    if p.dep_ == "prep" and p.lower_ == "in"
+                    for o in p.children
+                    if o.dep_ == "pobj"
+                ]
+            if small is None or self.entities.cls(small) not in PLACES:
+                continue
+            for owner in owners:
+                large = self.entities.key_at(owner)
+                if large is None and owner.ent_type_ == "NORP":
+                    country = find_demonym(owner.text)
+                    large = self.entities.country(country.code, owner) if country else None
+                if large is None or large == small or self.entities.cls(large) not in PLACES:
+                    continue
+                if self.coarse(small) == "country" and self.coarse(large) != "place":
+                    continue  # a country lies in a region, never in another country
+                if self._known_elsewhere(small, large):
+                    continue
+                yield self.relation(small, KG.locatedIn, large, token, 0.8, "place-within")
+
+    def _known_elsewhere(self, small: str, large: str) -> bool:
+        """Whether GeoNames puts the city ``small`` in another country than ``large``."""
+        if self.coarse(large) != "country" or self.entities.cls(small) != KG.City:
+            return False
+        city = find_city(self.entities.name(small))
+        return city is not None and large != "country:" + city.country_code
+
     def find_city_countries(self) -> Iterator[Relation]:
         """A city the article names lies in the country GeoNames puts it in, when the article names
         that country too ("… in Hamburg … Germany"); the evidence is the city's first sentence."""

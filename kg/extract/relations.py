@@ -32,6 +32,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_organization_places,
             self.find_organization_countries,
             self.find_place_hierarchy,
+            self.find_places_within,
             self.find_killings,
             self.find_leaders,
             self.find_actions,

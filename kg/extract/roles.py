@@ -333,9 +333,11 @@ class RoleRules(FinderBase):
             if prep.dep_ == "prep" and (
                 prep.lower_ == "at" or prep.lower_ == "for" and verb.lemma_ == "work"
             ):
-                for obj in prep.children:
+                objects = [o for o in prep.children if o.dep_ == "pobj"]
+                objects += [c for o in objects for c in o.children if c.dep_ == "conj"]  # "at X and Y"
+                for obj in objects:
                     org = self.entities.key_at(obj)
-                    if obj.dep_ == "pobj" and org is not None and self.coarse(org) == "organization":
+                    if org is not None and self.coarse(org) == "organization":
                         yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
 
 
