@@ -61,6 +61,7 @@ class KG(DefinedNamespace):
     basedIn: URIRef
     citizenOf: URIRef
     livesIn: URIRef
+    bornIn: URIRef
     # family
     spouseOf: URIRef
     parentOf: URIRef

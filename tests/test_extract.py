@@ -159,6 +159,30 @@ def test_places_within_places(nlp, text, expected):
     assert (expected[0], "locatedIn", expected[1]) in facts(nlp, text)
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Photographer Gordon Parks, 76, born in Fort Scott, Kan., joined Life.",
+            ("Gordon Parks", "Fort Scott"),
+        ),
+        (
+            "You pass through Rolling Fork, where Muddy Waters was born, close to Greenville.",
+            ("Muddy Waters", "Rolling Fork"),
+        ),
+        ("Composer Thomas Smith is a native of Chisholm, Minn.", ("Thomas Smith", "Chisholm")),
+    ],
+)
+def test_birthplaces(nlp, text, expected):
+    found = facts(nlp, text)
+    assert (expected[0], "bornIn", expected[1]) in found
+    assert (expected[0], "livesIn", expected[1]) not in found  # born there is not living there
+
+
+def test_a_negated_sentence_gives_the_classifier_nothing(nlp):
+    assert not {f for f in facts(nlp, "Obama was not born in Kenya.") if f[2] == "Kenya"}
+
+
 def test_a_city_is_not_put_in_the_wrong_country(nlp):
     text = "Protesters gathered in Berlin's Alexanderplatz and later in Paris, Germany."
     assert ("Paris", "locatedIn", "Germany") not in facts(nlp, text)

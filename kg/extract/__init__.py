@@ -21,7 +21,7 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     finder = RelationFinder(entities)
     relations = list(finder.find_all())
     relations.extend(find_tariffs(finder))
-    relations.extend(find_learned_relations(finder))
+    relations.extend(find_learned_relations(finder, relations))
     # Last: the rules above may add countries the article names only by a demonym.
     relations.extend(finder.find_city_countries())
     relations.extend(list(finder.countries_of_cities(relations)))

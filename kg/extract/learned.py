@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -20,6 +20,7 @@ from importlib import resources
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
+from kg.extract.actions import is_hedged
 from kg.extract.mentions import COARSE_CLASS, ArticleEntities
 from kg.extract.relations import RelationFinder
 from kg.ontology import KG
@@ -140,6 +141,17 @@ def _dependency_path(a: Token, b: Token) -> tuple[str, list[str]]:
     return " ".join(steps), lemmas
 
 
+def _is_hedged_between(a: Token, b: Token) -> bool:
+    """Whether a verb on the dependency path between two names is negated or only possible."""
+    up = [a, *a.ancestors]
+    down = [b, *b.ancestors]
+    common = next((t for t in up if t in down), None)
+    if common is None:
+        return False
+    path = up[: up.index(common) + 1] + down[: down.index(common)]
+    return any(t.pos_ in {"VERB", "AUX"} and is_hedged(t) for t in path)
+
+
 @dataclass(frozen=True)
 class RelationModel:
     """Weights of a multinomial logistic regression over the features above."""
@@ -189,16 +201,22 @@ def load_model() -> RelationModel | None:
     )
 
 
-def find_learned_relations(finder: RelationFinder) -> Iterator[Relation]:
+def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = ()) -> Iterator[Relation]:
     """Relations the classifier finds between names of one sentence, its probability as the
-    confidence."""
+    confidence. Where the rules found a birthplace (``stated``), the classifier's "lives in"
+    for the same pair is that birthplace misread and is left out."""
     model = load_model()
     if model is None:
         return
+    births = {(r.subject, r.object) for r in stated if r.predicate == KG.bornIn}
     for candidate in candidates(finder.entities):
+        if _is_hedged_between(candidate.subject.root, candidate.object.root):
+            continue  # "Obama was not born in Kenya"
         prediction = model.predict(candidate)
         if prediction is not None:
             label, probability = prediction
+            if label == "livesIn" and (candidate.subject_key, candidate.object_key) in births:
+                continue
             yield finder.relation(
                 candidate.subject_key,
                 LABEL_PROPERTIES[label],

@@ -313,6 +313,40 @@ class RoleRules(FinderBase):
                         person, KG.memberOf, party, token, round(0.75 * sure, 2), "party-of-person"
                     )
 
+    def find_birthplaces(self) -> Iterator[Relation]:
+        """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
+        "Rolling Fork, where Muddy Waters was born", "Thomas is a native of Chisholm" → bornIn."""
+        for token in self.doc:
+            person_token: Token | None = None
+            places: list[Token] = []
+            if token.lower_ == "born" and token.pos_ == "VERB" and not is_hedged(token):
+                person_token = next((c for c in token.children if c.dep_ in {"nsubjpass", "nsubj"}), None)
+                if token.dep_ == "acl" or person_token is not None and person_token.tag_ == "WP":
+                    person_token = token.head  # "Gordon Parks, born in …", "X, who was born in …"
+                places = [
+                    o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"
+                ]
+                if token.dep_ == "relcl" and any(c.lower_ == "where" for c in token.children):
+                    places.append(token.head)  # "Rolling Fork, where Muddy Waters was born"
+            elif token.lower_ == "native" and token.pos_ == "NOUN":
+                if token.dep_ == "attr" and not is_hedged(token.head):
+                    person_token = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                elif token.dep_ == "appos":
+                    person_token = token.head
+                places = [
+                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                ]
+            if person_token is None or not places:
+                continue
+            person, sure = self.entity(person_token)
+            if person is None or self.coarse(person) != "person":
+                continue
+            for place_token in places:
+                place = self.entities.key_at(place_token)
+                if place is not None and self.entities.cls(place) in PLACES:
+                    yield self.relation(person, KG.bornIn, place, token, round(0.85 * sure, 2), "born-in")
+                    break
+
     def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
         """ "X is a political scientist with the Center …", "X, who worked for the UN, …", "X
         teaches at the European University Viadrina"."""
