@@ -179,6 +179,24 @@ def test_birthplaces(nlp, text, expected):
     assert (expected[0], "livesIn", expected[1]) not in found  # born there is not living there
 
 
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("Adamson was convicted of the murder of Don Bolles in 1977.", True),
+        ("John Smith was charged with the murder of Jane Doe.", False),
+        ("And William McKinley's assassin Leon Czolgosz croons a ballad.", True),
+    ],
+)
+def test_killing_rules(nlp, text, killed):
+    """The rules alone (the sentence classifier aside): a conviction or an assassin names the
+    killer, a charge does not."""
+    from kg.extract.mentions import ArticleEntities
+    from kg.extract.relations import RelationFinder
+
+    finder = RelationFinder(ArticleEntities(nlp(text)))
+    assert any(r.predicate.endswith("#killed") for r in finder.find_killings()) is killed
+
+
 def test_a_negated_sentence_gives_the_classifier_nothing(nlp):
     assert not {f for f in facts(nlp, "Obama was not born in Kenya.") if f[2] == "Kenya"}
 

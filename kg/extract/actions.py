@@ -39,6 +39,20 @@ ACTION_VERBS: dict[str, URIRef] = {
 }
 
 
+# Verbs that establish who did a killing: "convicted of the murder of …", "serving … for".
+CONVICTION_VERBS = {
+    "convict",
+    "sentence",
+    "serve",
+    "jail",
+    "imprison",
+    "execute",
+    "confess",
+    "admit",
+    "plead",
+}
+
+
 class ActionRules(FinderBase):
     """Rules that read who did what to whom."""
 
@@ -116,6 +130,8 @@ class ActionRules(FinderBase):
                         victim = self.entities.key_at(objects[0])
                     elif prep.lower_ == "by" and objects:
                         killer = self.entities.key_at(objects[0])
+                if victim and killer is None:
+                    killer = self._convicted_of(token)
                 if victim and killer and victim != killer and self.coarse(victim) == "person":
                     yield self.relation(killer, KG.killed, victim, token, 0.8, "killing-noun")
             elif lemma in {"assassin", "killer", "murderer"} and token.pos_ == "NOUN":
@@ -123,10 +139,13 @@ class ActionRules(FinderBase):
                 victims += [
                     o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
                 ]
-                victims += [c for c in token.lefts if c.dep_ == "compound" and c.ent_type_ == "PERSON"]
+                victims += [c for c in token.lefts if c.dep_ == "compound" and self.entities.key_at(c)]
                 killers = [c for c in token.children if c.dep_ == "appos"]
                 if token.dep_ in {"appos", "compound", "nmod"}:
                     killers.append(token.head)  # "…'s assassin Leon Czolgosz"
+                    if token.dep_ != "appos":
+                        # "McKinley's assassin Leon Czolgosz": the possessive hangs on the name.
+                        victims += [c for c in token.head.children if c.dep_ == "poss" and c.i < token.i]
                 if token.dep_ == "attr":
                     killers += [c for c in token.head.children if c.dep_ == "nsubj"]
                 comma = token.right_edge.i + 1
@@ -147,6 +166,20 @@ class ActionRules(FinderBase):
                 )
                 if fatal:
                     yield from self._agent_patient(token, KG.killed, "verb-shoot-dead")
+
+    def _convicted_of(self, killing: Token) -> str | None:
+        """The person convicted of, sentenced or serving time for a killing ("Ray is serving 99
+        years for the murder of King"); a charge or an accusation is not a killing."""
+        prep = killing.head
+        verb = prep.head if prep.dep_ == "prep" else None
+        if verb is None or verb.lemma_.lower() not in CONVICTION_VERBS or is_hedged(verb):
+            return None
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                key, sure = self.entity(child)
+                if key is not None and sure == 1.0 and self.coarse(key) == "person":
+                    return key
+        return None
 
     def _implicit_subject(self, verb: Token) -> Token | None:
         """The doer of a verb that has no subject of its own: "Adamson, convicted of murdering
