@@ -126,6 +126,20 @@ def test_where_organisations_are_based(nlp, text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("Siemens, headquartered in Munich, said profits rose.", ("Siemens", "Munich")),
+        (
+            "Do political parties like the leftist Podemos in Spain or Syriza in Greece have a function?",
+            ("Syriza", "Greece"),
+        ),
+    ],
+)
+def test_where_organisations_are_based_more(nlp, text, expected):
+    assert (expected[0], "basedIn", expected[1]) in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("Mayor Michael Müller (SPD) opened the mosque.", ("Michael Müller", "SPD")),
         (
             "The vice-president of the Bundestag, Petra Pau (of the Left Party), came.",
@@ -199,6 +213,16 @@ def test_killing_rules(nlp, text, killed):
 
 def test_a_negated_sentence_gives_the_classifier_nothing(nlp):
     assert not {f for f in facts(nlp, "Obama was not born in Kenya.") if f[2] == "Kenya"}
+
+
+def test_a_country_never_lies_in_another_country(nlp):
+    text = "Do political parties like the leftist Podemos in Spain or Syriza in Greece have a function?"
+    assert not {f for f in facts(nlp, text) if f[1] == "locatedIn"}
+
+
+def test_a_company_acting_in_a_country_is_not_based_there(nlp):
+    text = "This is the largest deal for Spicejet and the largest for Boeing in India, the chairman said."
+    assert ("Boeing", "basedIn", "India") not in facts(nlp, text)
 
 
 def test_a_city_is_not_put_in_the_wrong_country(nlp):

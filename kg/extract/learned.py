@@ -217,6 +217,9 @@ def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = 
             label, probability = prediction
             if label == "livesIn" and (candidate.subject_key, candidate.object_key) in births:
                 continue
+            if label == "locatedIn" and finder.entities.cls(candidate.subject_key) == KG.Country:
+                continue  # "Podemos in Spain or Syriza in Greece": a country lies in no other place
+
             yield finder.relation(
                 candidate.subject_key,
                 LABEL_PROPERTIES[label],

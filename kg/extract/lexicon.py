@@ -200,3 +200,18 @@ def known_acronyms() -> dict[str, tuple[str, ...]]:
             short, names = line.split("\t")
             table[normalise_name(short)] = tuple(normalise_name(n) for n in names.split("|"))
     return table
+
+
+@cache
+def international_organizations() -> frozenset[str]:
+    """Normalised names of institutions, outlets and organisations that work across countries
+    (the known institutions and news organisations, and the UN's and EU's bodies)."""
+    names: set[str] = set()
+    for data_file in ("data/institutions.txt", "data/outlets.txt"):
+        text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
+        names |= {
+            normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
+        }
+    return frozenset(
+        names | {"un", "united nations", "eu", "european union", "nato", "red cross", "unhcr", "unicef"}
+    )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from kg.extract.finder import PLACES, FinderBase
-from kg.extract.lexicon import GOVERNMENT_NOUNS, NEWS_NOUNS, ORGANIZATION_NOUNS
+from kg.extract.lexicon import GOVERNMENT_NOUNS, NEWS_NOUNS, ORGANIZATION_NOUNS, international_organizations
 from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
@@ -57,6 +57,9 @@ INSTITUTION_WORDS = {
     "academy",
     "chamber",
 }
+
+# Organisations that act where they are based.
+NATIONAL_ORGANIZATIONS = {KG.PoliticalParty, KG.GovernmentBody, KG.NewsOrganization}
 
 # "China's foreign ministry" → its Ministry of Foreign Affairs.
 MINISTRY_TOPICS = {"foreign": "Foreign Affairs", "defense": "Defense", "defence": "Defence"}
@@ -124,6 +127,22 @@ class PlaceRules(FinderBase):
                     if modifier.dep_ in dependencies | {"poss"} and place:
                         if self.entities.cls(place) in PLACES:
                             yield self.relation(org, KG.basedIn, place, token, 0.8, "apposition-place")
+            elif token.lower_ in {"headquarters", "headquartered", "hq"}:
+                # "NRC headquarters in nearby Rockville", "Siemens, headquartered in Munich"
+                owners = [c for c in token.children if c.dep_ in {"compound", "poss"}]
+                if token.dep_ in {"acl", "amod"}:
+                    owners.append(token.head)
+                org = next(
+                    (k for k in map(self.entities.key_at, owners) if k and self.coarse(k) == "organization"),
+                    None,
+                )
+                places = [
+                    o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"
+                ]
+                for place in filter(None, map(self.entities.key_at, places)):
+                    if org is not None and self.entities.cls(place) in PLACES:
+                        yield self.relation(org, KG.basedIn, place, token, 0.8, "headquarters")
+                        break
             elif token.dep_ == "amod" and token.lower_.endswith("based"):
                 org = self.entities.key_at(token.head)
                 if org is None or self.coarse(org) != "organization":
@@ -169,6 +188,13 @@ class PlaceRules(FinderBase):
                             continue
                         if prep.lower_ == "in" and self.entities.cls(place) == KG.City:
                             places.append((place, 0.7))  # "Chalmers University in Gothenburg"
+                        elif prep.lower_ == "in" and self.entities.cls(place) in PLACES:
+                            # "Podemos in Spain"; but not "NATO in Afghanistan" nor "Boeing in
+                            # India": only a party, a government body or an outlet is where it acts.
+                            if self.entities.cls(org) in NATIONAL_ORGANIZATIONS and not _is_international(
+                                self.entities.name(org)
+                            ):
+                                places.append((place, 0.6))
                         elif prep.lower_ == "of" and self.entities.cls(place) == KG.Country:
                             places.append((place, 0.7))  # "OMV of Austria"
             for place, confidence in places:
@@ -348,3 +374,9 @@ class PlaceRules(FinderBase):
             first = self.entities.first_mention(key)
             if first is not None:
                 yield self.relation(key, KG.locatedIn, country, first, 0.9, "gazetteer")
+
+
+def _is_international(name: str) -> bool:
+    """Whether an organisation works across countries, so that "X in Y" says where it acts, not
+    where it is based."""
+    return normalise_name(name) in international_organizations()
