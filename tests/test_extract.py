@@ -211,6 +211,14 @@ def test_killing_rules(nlp, text, killed):
     assert any(r.predicate.endswith("#killed") for r in finder.find_killings()) is killed
 
 
+def test_a_person_of_a_country_is_its_citizen(nlp):
+    found = facts(
+        nlp, "One of Warner's lawyers, Andrew Hall of Miami, confirmed it. Ken Smith of Ireland agreed."
+    )
+    assert ("Andrew Hall", "livesIn", "Miami") in found
+    assert ("Ken Smith", "citizenOf", "Ireland") in found
+
+
 def test_a_negated_sentence_gives_the_classifier_nothing(nlp):
     assert not {f for f in facts(nlp, "Obama was not born in Kenya.") if f[2] == "Kenya"}
 

@@ -219,10 +219,14 @@ def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = 
                 continue
             if label == "locatedIn" and finder.entities.cls(candidate.subject_key) == KG.Country:
                 continue  # "Podemos in Spain or Syriza in Greece": a country lies in no other place
-
+            prop = LABEL_PROPERTIES[label]
+            if prop == KG.livesIn and finder.entities.cls(candidate.object_key) == KG.Country:
+                # "one of the top strategists in Israel": news names a country as a person's
+                # nationality; where they live is a city.
+                prop = KG.citizenOf
             yield finder.relation(
                 candidate.subject_key,
-                LABEL_PROPERTIES[label],
+                prop,
                 candidate.object_key,
                 candidate.subject.root,
                 round(probability, 2),

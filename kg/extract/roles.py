@@ -288,7 +288,9 @@ class RoleRules(FinderBase):
                 )
                 yield self.relation(person, prop, key, ent.root, 0.7, rule)
             elif via == "of" and self.entities.cls(key) in PLACES:
-                yield self.relation(person, KG.livesIn, key, ent.root, 0.7, "person-of-place")
+                # "Andrew Hall of Miami" lives there; "Vladimir Putin of Russia" is its citizen.
+                prop = KG.citizenOf if self.entities.cls(key) == KG.Country else KG.livesIn
+                yield self.relation(person, prop, key, ent.root, 0.7, "person-of-place")
 
     def find_party_members(self) -> Iterator[Relation]:
         """ "Angela Merkel's Christian Democratic Union", "her party, the Christian Democrats" →
