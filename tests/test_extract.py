@@ -93,6 +93,10 @@ def test_apposition_roles(nlp, text, expected):
         ),
         ("US actor Tom Hanks is working on a film.", {("Tom Hanks", "citizenOf", "United States")}),
         (
+            "EU Energy Commissioner Andris Piebalgs urged leaders to commit to Nabucco.",
+            {("Andris Piebalgs", "worksFor", "EU")},
+        ),
+        (
             "Gazprom CEO Alexei Miller told the media in Tokyo.",
             {("Alexei Miller", "headOf", "Gazprom"), ("Alexei Miller", "holdsPosition", "Gazprom CEO")},
         ),

@@ -338,6 +338,15 @@ def trim_mention(ent: Span) -> Span | None:
     # "MEP Lunacek", "Archaeologist Lutz": NER sometimes takes the title into the name.
     while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_ in role_kinds():
         start += 1
+    # "EU Energy Commissioner Andris Piebalgs": the portfolio is not part of the EU's name.
+    if (
+        ent.label_ == "ORG"
+        and end - start == 2
+        and doc[start].text in {"EU", "UN"}
+        and end < len(doc)
+        and doc[end].lower_ in role_kinds()
+    ):
+        end -= 1
     if start >= end:
         return None
     span = Span(doc, start, end, label=ent.label_)
