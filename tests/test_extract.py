@@ -215,6 +215,30 @@ def test_killing_rules(nlp, text, killed):
     assert any(r.predicate.endswith("#killed") for r in finder.find_killings()) is killed
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Julie Christie married Duncan Campbell in 2008.",
+            {
+                ("Julie Christie", "spouseOf", "Duncan Campbell"),
+                ("Duncan Campbell", "spouseOf", "Julie Christie"),
+            },
+        ),
+        (
+            "Bob Dole said his wife Elizabeth Dole would run.",
+            {("Elizabeth Dole", "spouseOf", "Bob Dole"), ("Bob Dole", "spouseOf", "Elizabeth Dole")},
+        ),
+        (
+            "Omar Khadr's attorneys said his father, Ahmed Said Khadr, had brought the family to Pakistan.",
+            {("Ahmed Said Khadr", "parentOf", "Omar Khadr"), ("Omar Khadr", "childOf", "Ahmed Said Khadr")},
+        ),
+    ],
+)
+def test_family(nlp, text, expected):
+    assert expected <= facts(nlp, text)
+
+
 def test_a_person_of_a_country_is_its_citizen(nlp):
     found = facts(
         nlp, "One of Warner's lawyers, Andrew Hall of Miami, confirmed it. Ken Smith of Ireland agreed."

@@ -36,6 +36,19 @@ ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
     ("employee", "organization"): KG.worksFor,
 }
 
+# Family words → what the person named with them is to the person they belong to.
+FAMILY_NOUNS = {
+    "wife": "spouse",
+    "husband": "spouse",
+    "spouse": "spouse",
+    "widow": "spouse",
+    "widower": "spouse",
+    "son": "child",
+    "daughter": "child",
+    "father": "parent",
+    "mother": "parent",
+}
+
 # Roles held in an organisation, so that a name in the title is one ("Gazprom CEO").
 UNNAMED_HOLDER_KINDS = {"head", "employee", "member", "founder", "spokesperson"}
 
@@ -314,6 +327,50 @@ class RoleRules(FinderBase):
                     yield self.relation(
                         person, KG.memberOf, party, token, round(0.75 * sure, 2), "party-of-person"
                     )
+
+    def find_family(self) -> Iterator[Relation]:
+        """ "Dole's wife, Elizabeth", "Aatish, the son of Salman Taseer", "his father Jose
+        Kalupeteka", "Christie married Duncan Campbell" → spouseOf (both ways), parentOf and
+        childOf (each with its inverse)."""
+        for token in self.doc:
+            kind = FAMILY_NOUNS.get(token.lower_)
+            if kind is not None and token.pos_ == "NOUN":
+                relatives = [c for c in token.children if c.dep_ == "appos"]
+                owners = [c for c in token.children if c.dep_ == "poss"]
+                owners += [
+                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                ]
+                if token.dep_ in {"appos", "compound", "nmod"}:
+                    relatives.append(token.head)  # "Elizabeth, Dole's wife", "his wife Elizabeth"
+                    if token.dep_ != "appos":
+                        owners += [c for c in token.head.children if c.dep_ == "poss" and c.i < token.i]
+                yield from self._family_relations(kind, relatives, owners, token)
+            elif token.lemma_.lower() == "marry" and token.pos_ == "VERB" and not is_hedged(token):
+                subjects = [c for c in token.children if c.dep_ == "nsubj"]
+                objects = [c for c in token.children if c.dep_ == "dobj"]
+                yield from self._family_relations("spouse", objects, subjects, token)
+
+    def _family_relations(
+        self, kind: str, relatives: list[Token], owners: list[Token], token: Token
+    ) -> Iterator[Relation]:
+        """``relative`` is the ``kind`` (spouse, child, parent) of ``owner``."""
+        for relative_token in relatives:
+            relative, relative_sure = self.entity(relative_token)
+            if relative is None or self.coarse(relative) != "person":
+                continue
+            for owner_token in owners:
+                owner, owner_sure = self.entity(owner_token)
+                if owner is None or owner == relative or self.coarse(owner) != "person":
+                    continue
+                confidence = round(0.8 * min(relative_sure, owner_sure), 2)
+                pairs = {
+                    "spouse": [(relative, KG.spouseOf, owner), (owner, KG.spouseOf, relative)],
+                    "child": [(relative, KG.childOf, owner), (owner, KG.parentOf, relative)],
+                    "parent": [(relative, KG.parentOf, owner), (owner, KG.childOf, relative)],
+                }[kind]
+                for subject, prop, obj in pairs:
+                    yield self.relation(subject, prop, obj, token, confidence, "family")
+                return
 
     def find_birthplaces(self) -> Iterator[Relation]:
         """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
