@@ -10,6 +10,7 @@ kg.errors.InputError: Input path 'no/such/folder' does not exist; check the path
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import multiprocessing
 import os
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
+from rdflib import Graph
 from spacy.language import Language
 from spacy.tokens import Doc
 from tqdm import tqdm
@@ -35,7 +37,6 @@ from kg.errors import InputError, OutputError
 from kg.export.files import write_atomically
 from kg.export.formats import parse_formats, write_graph
 from kg.export.html import DEFAULT_MAX_NODES, write_html
-from kg.export.trig import serialize_trig
 from kg.export.turtle import write_turtle
 from kg.extract import extract_article
 from kg.nlp import default_model, load_pipeline
@@ -65,6 +66,12 @@ class BuildSummary:
     outputs: list[Path] = field(default_factory=list)
     # What graph.html leaves out of a graph larger than its default cap.
     page_notes: list[str] = field(default_factory=list)
+    # Articles parsed by this build; with a store, ``documents`` and ``words`` count the store's
+    # articles, of which ``added`` are new, and ``replaced`` earlier ones gave way to this build's.
+    parsed: int = 0
+    added: int = 0
+    replaced: int = 0
+    store_unchanged: bool = False
 
     def report(self) -> dict[str, object]:
         """The summary as report.json holds it (no timings, so the file is reproducible)."""
@@ -82,7 +89,7 @@ class BuildSummary:
 
 def build(
     inputs: Iterable[Path],
-    output_dir: Path,
+    output_dir: Path | None,
     *,
     model: str | None = None,
     min_confidence: float = 0.0,
@@ -92,6 +99,7 @@ def build(
     store: Path | None = None,
     jobs: int = 1,
     progress: bool = False,
+    dask: str | None = None,
 ) -> BuildSummary:
     """Build the graph of every article under ``inputs`` into ``output_dir``.
 
@@ -103,18 +111,44 @@ def build(
     pipeline is not installed, OutputError when the output folder cannot be written.
 
     graph.ttl is always written, with a copy of the ontology beside it (ontology.ttl); each other
-    name in ``formats`` (see kg.export.formats) adds its file. With ``store``, the build is also
-    added to the persistent Oxigraph store in that folder (StoreError if it cannot be).
+    name in ``formats`` (see kg.export.formats) adds its file.
+
+    With ``store``, the articles go into the persistent Oxigraph store in that folder (see
+    kg.incremental; StoreError if it cannot be used): only articles its cache has not parsed are
+    parsed, and the spaCy pipeline is loaded only if there are any; the store then holds the
+    graph of all its articles, earlier and new, and so do the files in ``output_dir``, which are
+    written only when it is given (it may be None only with a store).
 
     ``jobs`` processes parse the articles; the files are the same whatever their number. With
     ``progress``, a bar on standard error shows the articles done, words per second and the time
     left, when standard error is a terminal.
+
+    With ``dask``, the articles are parsed on the Dask cluster whose scheduler is at that address
+    (see kg.distributed), or with "local" on a cluster of ``jobs`` worker processes started on
+    this machine; the files are the same (DaskError if the cluster cannot be used).
     """
     started = time.perf_counter()
     formats = parse_formats(",".join(formats))
     summary = BuildSummary(model=model or default_model())
     inputs = list(inputs)
     files = find_article_files(inputs, summary.skipped)
+    if store is not None:
+        return _build_into_store(
+            files,
+            output_dir,
+            store,
+            summary,
+            model=model,
+            min_confidence=min_confidence,
+            on_document=on_document,
+            strict=strict,
+            formats=formats,
+            jobs=jobs,
+            progress=progress,
+            dask=dask,
+            started=started,
+        )
+    assert output_dir is not None, "a build without a store writes files"
     nlp = load_pipeline(summary.model)
     _prepare_output(output_dir)
     documents = iter_documents(files, summary.skipped)
@@ -122,7 +156,7 @@ def build(
         documents = _stop_at_skipped(documents, summary.skipped)
     extractions: list[ArticleExtraction] = []
     with contextlib.closing(_ProgressBar(files, enabled=progress)) as bar:
-        for extraction in _extract_all(nlp, documents, summary.model, jobs):
+        for extraction in _extract_all(nlp, documents, summary.model, jobs, dask):
             extractions.append(extraction)
             summary.documents += 1
             words = len(extraction.document.text.split())
@@ -135,6 +169,7 @@ def build(
         raise InputError(
             f"None of the {len(files)} input files could be read as an article; the first reason: {first}"
         )
+    summary.parsed = summary.documents
     resolution = resolve_entities(extractions)
     graph, report = build_graph(extractions, resolution, min_confidence=min_confidence)
     summary.relations = report.relations
@@ -142,6 +177,92 @@ def build(
     for entity in {iri for iri in resolution.entities if (iri, None, None) in graph}:
         cls = resolution.entities[entity].cls
         summary.entities[cls.removeprefix(str(KG._NS))] += 1
+    _write_files(graph, output_dir, summary, ", ".join(str(p) for p in inputs), formats)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _build_into_store(
+    files: list[Path],
+    output_dir: Path | None,
+    store: Path,
+    summary: BuildSummary,
+    *,
+    model: str | None,
+    min_confidence: float,
+    on_document: Callable[[Document], None] | None,
+    strict: bool,
+    formats: Sequence[str],
+    jobs: int,
+    progress: bool,
+    dask: str | None,
+    started: float,
+) -> BuildSummary:
+    """:func:`build` with a store: parse what the store's cache lacks, then update the store (and
+    write the files of the whole store's graph into ``output_dir`` if given)."""
+    from kg.incremental import StoreBuild
+
+    plan = StoreBuild(store, model=model, min_confidence=min_confidence)
+    with contextlib.closing(plan):
+        summary.model = plan.model
+        if output_dir is not None:
+            _prepare_output(output_dir)
+        documents = iter_documents(files, summary.skipped)
+        if strict:
+            documents = _stop_at_skipped(documents, summary.skipped)
+        with contextlib.closing(_ProgressBar(files, enabled=progress)) as bar:
+            # An article the store's cache holds counts as done, with no words parsed.
+            new = plan.to_parse(documents, on_cached=lambda document: bar.advance(0))
+            for extraction in _parse_lazily(new, plan.model, jobs, dask):
+                plan.add(extraction)
+                bar.advance(len(extraction.document.text.split()))
+                if on_document is not None:
+                    on_document(extraction.document)
+        if not plan.read:
+            first = summary.skipped[0] if summary.skipped else "no text"
+            raise InputError(
+                f"None of the {len(files)} input files could be read as an article; the first reason: {first}"
+            )
+        contents = plan.prepare()
+        summary.documents, summary.words = contents.articles, contents.words
+        summary.parsed, summary.added, summary.replaced = contents.parsed, contents.added, contents.replaced
+        summary.store_unchanged = contents.unchanged
+        summary.entities, summary.relations, summary.dropped = (
+            contents.entities,
+            contents.relations,
+            contents.dropped,
+        )
+        if output_dir is None:
+            plan.commit()
+        else:
+            # Into the store before the files move in: a build stopped here leaves both as they were.
+            _write_files(plan.graph(), output_dir, summary, str(store), formats, before_moving=plan.commit)
+    summary.outputs.append(store)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _parse_lazily(
+    documents: Iterator[Document], model: str, jobs: int, dask: str | None
+) -> Iterator[ArticleExtraction]:
+    """:func:`_extract_all`, loading the spaCy pipeline only once there is an article to parse."""
+    first = next(documents, None)
+    if first is None:
+        return
+    nlp = load_pipeline(model)
+    yield from _extract_all(nlp, itertools.chain([first], documents), model, jobs, dask)
+
+
+def _write_files(
+    graph: Graph,
+    output_dir: Path,
+    summary: BuildSummary,
+    source: str,
+    formats: Sequence[str],
+    before_moving: Callable[[], None] | None = None,
+) -> None:
+    """graph.ttl, graph.html, report.json, ontology.ttl and the other ``formats`` of ``graph``,
+    written aside and moved into ``output_dir`` together once ``before_moving`` has run."""
     graph_path, html_path, report_path = (
         output_dir / "graph.ttl",
         output_dir / "graph.html",
@@ -151,22 +272,13 @@ def build(
     try:
         with _staged(output_dir) as staging:
             write_turtle(graph, staging / graph_path.name)
-            page = write_html(
-                graph,
-                staging / html_path.name,
-                source=", ".join(str(p) for p in inputs),
-                max_nodes=DEFAULT_MAX_NODES,
-            )
+            page = write_html(graph, staging / html_path.name, source=source, max_nodes=DEFAULT_MAX_NODES)
             summary.page_notes = list(page.notes)
             write_atomically(staging / report_path.name, report_data)
             extra = [write_graph(graph, staging, fmt) for fmt in formats if fmt != "ttl"]
             write_atomically(staging / "ontology.ttl", ontology_path().read_bytes())
-            if store is not None:
-                # Into the store before the files move in: a build stopped here leaves both as
-                # they were (the store takes the graph in one transaction).
-                from kg.store import add_to_store
-
-                add_to_store(store, serialize_trig(graph))
+            if before_moving is not None:
+                before_moving()
     except OSError as error:
         raise OutputError(
             f"Cannot write to '{output_dir}' ({error.strerror or error}); free some space or pass "
@@ -174,21 +286,23 @@ def build(
         ) from error
     summary.outputs = [graph_path, html_path, report_path]
     summary.outputs += [output_dir / path.name for path in extra] + [output_dir / "ontology.ttl"]
-    if store is not None:
-        summary.outputs.append(store)
-    summary.seconds = time.perf_counter() - started
-    return summary
 
 
 def _extract_all(
-    nlp: Language, documents: Iterator[Document], model: str, jobs: int = 1
+    nlp: Language, documents: Iterator[Document], model: str, jobs: int = 1, dask: str | None = None
 ) -> Iterator[ArticleExtraction]:
-    """Each article's extraction, in input order, parsed in ``jobs`` processes.
+    """Each article's extraction, in input order, parsed in ``jobs`` processes, or on the Dask
+    cluster at ``dask``.
 
     Articles go to the parser in chunks of BATCH_SIZE, each chunk parsed alone, so every parse
     sees the same batches whatever ``jobs`` is and the output does not depend on it. At most two
     chunks per process are read ahead: memory does not grow with the input.
     """
+    if dask is not None:
+        from kg.distributed import extract_on_dask
+
+        yield from extract_on_dask(documents, model, dask, workers=jobs)
+        return
     chunks = _chunked(documents, BATCH_SIZE)
     if jobs <= 1:
         for chunk in chunks:

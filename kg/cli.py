@@ -6,10 +6,12 @@ this module alone turns those into ``Error: …`` lines and a non-zero exit code
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from kg import __version__
 from kg.errors import KgError
@@ -40,10 +42,9 @@ def cli() -> None:
     "-o",
     "--output",
     "output_dir",
-    default=Path("output"),
-    show_default=True,
+    default=None,
     type=click.Path(path_type=Path),
-    help="Folder to write graph.ttl, graph.html and report.json to.",
+    help="Folder to write graph.ttl, graph.html and report.json to.  [default: output, or none with --store]",
 )
 @click.option("--model", default=None, help="Installed spaCy pipeline to use, e.g. en_core_web_trf.")
 @click.option(
@@ -82,11 +83,21 @@ def cli() -> None:
     "store_dir",
     type=click.Path(path_type=Path, file_okay=False),
     default=None,
-    help="Also add the graph to the persistent Oxigraph store in this folder (created if needed).",
+    help="Build into the persistent Oxigraph store in this folder (created if needed): parse only "
+    "articles it does not hold yet; it then holds the graph of all its articles (so do the -o files).",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Parse on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://host:8786; needs "
+    "kg's dask extra); 'local' starts a cluster on this machine with --jobs worker processes "
+    "(default: one per core). Same output.",
 )
 def build(
     inputs: tuple[Path, ...],
-    output_dir: Path,
+    output_dir: Path | None,
     model: str | None,
     min_confidence: float,
     quiet: bool,
@@ -94,6 +105,7 @@ def build(
     formats: str,
     store_dir: Path | None,
     jobs: int,
+    dask_address: str | None,
 ) -> None:
     """Build the graph of the articles in INPUTS: .txt, .md, .html and .jsonl files, folders
     of them, or - for standard input.
@@ -103,13 +115,28 @@ def build(
         kg build seeds/ -o output
 
         kg build articles/ --jobs 2
+
+        kg build today/ --store store/
+
+        kg build articles/ --dask tcp://scheduler:8786 --format nt
     """
     from kg.build import build as run_build
     from kg.export.formats import parse_formats
 
+    if store_dir is not None and output_dir is None and formats != "ttl":
+        raise click.UsageError("--format names files to write; with --store, give -o DIR too.")
+    jobs_given = click.get_current_context().get_parameter_source("jobs") is not ParameterSource.DEFAULT
+    if dask_address == "local" and not jobs_given:
+        jobs = os.cpu_count() or 1
+    elif dask_address not in (None, "local") and jobs > 1:
+        raise click.UsageError(
+            "--jobs sets the processes on this machine; with --dask ADDRESS the cluster's workers parse "
+            "the articles, so leave --jobs out (or use --dask local --jobs N)."
+        )
+
     summary = run_build(
         inputs,
-        output_dir,
+        Path("output") if output_dir is None and store_dir is None else output_dir,
         model=model,
         min_confidence=min_confidence,
         strict=strict,
@@ -117,19 +144,29 @@ def build(
         store=store_dir,
         jobs=jobs,
         progress=not quiet,
+        dask=dask_address,
     )
     for reason in summary.skipped:
         click.echo(f"Skipped: {reason}", err=True)
     if quiet:
         return
-    click.echo(
-        f"Built a graph of {summary.documents} article{'s' if summary.documents != 1 else ''} "
-        f"({summary.words:,} words) in {summary.seconds:.1f} s with {summary.model}."
-    )
+    articles = f"{summary.documents} article{'s' if summary.documents != 1 else ''} ({summary.words:,} words)"
+    if store_dir is None:
+        click.echo(f"Built a graph of {articles} in {summary.seconds:.1f} s with {summary.model}.")
+    elif summary.store_unchanged:
+        click.echo(f"Nothing new: {articles} already in the store, which is unchanged.")
+    else:
+        replaced = f", {summary.replaced:,} replaced" if summary.replaced else ""
+        click.echo(
+            f"Added {summary.added:,} article{'s' if summary.added != 1 else ''} to the store "
+            f"({summary.parsed:,} parsed{replaced}) in {summary.seconds:.1f} s with {summary.model}; "
+            f"it holds {articles}."
+        )
     click.echo(f"Entities ({sum(summary.entities.values())}): " + _counts(summary.entities))
     click.echo(f"Relations ({sum(summary.relations.values())}): " + _counts(summary.relations))
     if summary.dropped:
-        click.echo(f"Dropped ({sum(summary.dropped.values())}): see report.json")
+        where = "see report.json" if output_dir is not None or store_dir is None else _counts(summary.dropped)
+        click.echo(f"Dropped ({sum(summary.dropped.values())}): {where}")
     click.echo("Wrote " + ", ".join(str(p) for p in summary.outputs))
     for note in summary.page_notes:
         click.echo(f"graph.html: {note}")

@@ -5,8 +5,10 @@ Library code for ``kg query``: nothing here prints or exits; problems are raised
 :class:`QueryError` (the query), each with a message fit to show to a user as is.
 
 A persistent store (``kg build --store DIR``) is an on-disk Oxigraph store laid out like
-graph.trig: one named graph per article, entity descriptions in the default graph. Each build adds
-its articles to it (:func:`add_to_store`); queries see the union of all graphs.
+graph.trig: one named graph per article, entity descriptions in the default graph; queries see the
+union of all graphs. ``kg build`` keeps a cache of the store's articles beside the data (see
+:mod:`kg.cache` and :mod:`kg.incremental`) and rewrites only the graphs that change
+(:func:`replace_in_store`); :func:`add_to_store` adds a graph built elsewhere.
 
 The prefixes of the output contract (``kg:``, ``person:``, ``organization:``, ``country:``,
 ``place:``, ``article:``, ``event:``, ``statement:``, ``schema:``, ``prov:``, ``dcterms:``,
@@ -35,7 +37,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as TypingLiteral
 
@@ -51,6 +53,7 @@ __all__ = [
     "GraphLoadError",
     "QueryError",
     "QueryResult",
+    "StoreChanges",
     "StoreError",
     "StoreUpdate",
     "Term",
@@ -61,6 +64,7 @@ __all__ = [
     "is_store",
     "open_graph",
     "open_store",
+    "replace_in_store",
     "run_query",
 ]
 
@@ -315,12 +319,7 @@ def open_store(path: str | os.PathLike[str], *, read_only: bool = True) -> ox.St
             raise StoreError(
                 f"Cannot open the store '{path}': {_first_line(str(exc))}; check the folder's permissions."
             ) from exc
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"'{path}' is a file, not a store folder; pass a folder with --store.")
-    if path.is_dir() and any(path.iterdir()) and not is_store(path):
-        raise StoreError(
-            f"'{path}' holds other files and is not a kg store; pass a new or empty folder with --store."
-        )
+    check_store_folder(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
@@ -333,8 +332,21 @@ def open_store(path: str | os.PathLike[str], *, read_only: bool = True) -> ox.St
         raise StoreError(f"Cannot open the store '{path}' for writing: {reason}; check the folder.") from exc
 
 
+def check_store_folder(path: Path) -> None:
+    """Raise StoreError unless ``path`` is a store, an empty folder or nothing yet."""
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"'{path}' is a file, not a store folder; pass a folder with --store.")
+    if path.is_dir() and any(path.iterdir()) and not is_store(path):
+        raise StoreError(
+            f"'{path}' holds other files and is not a kg store; pass a new or empty folder with --store."
+        )
+
+
 def add_to_store(path: str | os.PathLike[str], trig: bytes) -> StoreUpdate:
     """Add a build, given as the TriG kg writes (graph.trig), to the persistent store at ``path``.
+
+    This merges graphs built apart; ``kg build --store`` does not use it, and a store it keeps
+    should change only through it (what is added here is not in its cache, and stays as it is).
 
     Each article's named graph replaces the graph of the same article already in the store, so
     building an article again updates it instead of doubling it; entity and event descriptions
@@ -371,6 +383,50 @@ def add_to_store(path: str | os.PathLike[str], trig: bytes) -> StoreUpdate:
         ) from exc
     finally:
         del store
+
+
+@dataclass(frozen=True)
+class StoreChanges:
+    """Named graphs and default-graph descriptions to replace in a store, in one transaction.
+
+    Each graph of ``graphs`` (by IRI) is emptied and then holds exactly the given triples; each of
+    ``dropped_graphs`` is emptied. Every default-graph triple whose subject is in
+    ``dropped_descriptions`` is removed, then ``descriptions`` are added to the default graph.
+    """
+
+    graphs: Mapping[str, Sequence[ox.Triple]] = field(default_factory=dict)
+    dropped_graphs: frozenset[str] = frozenset()
+    descriptions: Sequence[ox.Triple] = ()
+    dropped_descriptions: frozenset[str] = frozenset()
+
+
+def replace_in_store(store: ox.Store, changes: StoreChanges, path: str | os.PathLike[str]) -> None:
+    """Apply ``changes`` to ``store`` (opened for writing from folder ``path``) in one transaction:
+    a build stopped meanwhile leaves the store as it was.
+
+    :raises StoreError: if the store cannot be written.
+    """
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in sorted(changes.dropped_graphs)]
+    operations += [f"DROP SILENT GRAPH {ox.NamedNode(iri)}" for iri in sorted(changes.graphs)]
+    if changes.dropped_descriptions:
+        subjects = " ".join(str(ox.NamedNode(iri)) for iri in sorted(changes.dropped_descriptions))
+        operations.append(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {subjects} }} ?s ?p ?o }}")
+    named = "".join(
+        f"GRAPH {ox.NamedNode(iri)} {{\n{_ntriples(triples)}}}\n"
+        for iri, triples in sorted(changes.graphs.items())
+        if triples
+    )
+    if changes.descriptions or named:
+        operations.append(f"INSERT DATA {{\n{_ntriples(changes.descriptions)}{named}}}")
+    if not operations:
+        return
+    try:
+        store.update(" ;\n".join(operations))
+        store.flush()
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot write to the store '{path}': {_first_line(str(exc))}; free some space and build again."
+        ) from exc
 
 
 # Entity and event descriptions (default graph) that no article graph mentions any more.

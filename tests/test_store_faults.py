@@ -83,10 +83,12 @@ def describe(found: Quads, old: Quads, new: Quads) -> str:
 @dataclass(frozen=True)
 class Stores:
     extras: Path  # the folder of articles the stopped builds add
+    edited: Path  # the extra articles under the same names with other text
     seeds: Path  # a store holding the seed articles only
     complete: Path  # the seed store once a build never stopped has added the extra articles
     old: Quads  # what the seed store holds
     new: Quads  # what the complete store holds
+    edits: Quads  # what the complete store holds once a build never stopped has added the edited ones
 
 
 @pytest.fixture(scope="module")
@@ -96,15 +98,26 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Stores:
     extras.mkdir()
     for name, text in EXTRA_ARTICLES.items():
         (extras / name).write_text(text, encoding="utf-8")
+    edited = root / "edited"
+    edited.mkdir()
+    for name, text in EXTRA_ARTICLES.items():
+        (edited / name).write_text(text + "More talks are planned.\n", encoding="utf-8")
     seeds = root / "seeds-store"
     build_into(seeds, SEEDS_DIR, root / "seeds-output")
     reference = root / "reference-store"
     shutil.copytree(seeds, reference)
     build_into(reference, extras, root / "reference-output")
+    edits = root / "edits-store"
+    shutil.copytree(reference, edits)
+    build_into(edits, edited, root / "edits-output")
     old, new = quads(seeds), quads(reference)
     added = {q.graph_name for q in new - old if isinstance(q.graph_name, ox.NamedNode)}
     assert old < new and len(added) == len(EXTRA_ARTICLES), "the extra articles must add to the store"
-    return Stores(extras=extras, seeds=seeds, complete=reference, old=old, new=new)
+    replaced = {q.graph_name for q in new - quads(edits) if isinstance(q.graph_name, ox.NamedNode)}
+    assert replaced == added, "the edited articles must replace the extra ones"
+    return Stores(
+        extras=extras, edited=edited, seeds=seeds, complete=reference, old=old, new=new, edits=quads(edits)
+    )
 
 
 @dataclass(frozen=True)
@@ -113,8 +126,8 @@ class Stop:
 
     ``parsing``: the build has made its output folder and is reading the articles; ``store``: it
     has opened the store (a file in the store folder appeared or went away). The build adds the
-    articles to a copy of the seed store, or with ``replacing`` builds them again into a copy of
-    the complete store.
+    articles to a copy of the seed store, or with ``replacing`` builds their edited versions into
+    a copy of the complete store (building the same articles again would change nothing).
     """
 
     name: str
@@ -150,7 +163,7 @@ class Run:
 
     def allowed(self, stores: Stores) -> tuple[Quads, ...]:
         """What the store may hold once the build is stopped: as it was, or complete."""
-        return (stores.new,) if self.stop.replacing else (stores.old, stores.new)
+        return (stores.new, stores.edits) if self.stop.replacing else (stores.old, stores.new)
 
     def fired(self) -> bool:
         if self.stop.trigger == "parsing":
@@ -174,7 +187,7 @@ def runs(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> list[Run]:
                     "-m",
                     "kg",
                     "build",
-                    str(stores.extras),
+                    str(stores.edited if stop.replacing else stores.extras),
                     "-o",
                     str(output),
                     "--store",
@@ -213,11 +226,10 @@ def check_store(run: Run, stores: Stores) -> str:
     """``kg query`` answers on the stopped build's store, which is as it was or complete."""
     answer = CliRunner().invoke(cli, ["query", str(run.store), YUN_SUN_AT_STIMSON])
     assert (answer.exit_code, answer.output) == (0, "true\n"), f"{run.stop.name}: {answer.output}"
-    assert run.after in run.allowed(stores), f"{run.stop.name}: " + describe(
-        run.after, stores.old, stores.new
-    )
+    before, after = run.allowed(stores)
+    assert run.after in (before, after), f"{run.stop.name}: " + describe(run.after, before, after)
     assert run.triggered is not None and run.signalled is not None
-    state = "as it was" if run.after == stores.old or run.stop.replacing else "complete"
+    state = "as it was" if run.after == before else "complete"
     return (
         f"{run.stop.name}: {state}, stopped {1000 * (run.signalled - run.triggered):.0f} ms after its trigger"
     )
@@ -248,13 +260,15 @@ def test_ctrl_c_exits_130_with_one_line_and_a_readable_store(stores: Stores, run
 def test_building_again_after_a_stop_equals_a_build_never_stopped(
     stores: Stores, runs: list[Run], tmp_path: Path
 ) -> None:
-    expected = {quad.triple for quad in stores.new}
     for run in runs:
         store = tmp_path / run.stop.name
         shutil.copytree(run.store, store)
-        build_into(store, stores.extras, tmp_path / f"{run.stop.name}-output")
+        inputs = stores.edited if run.stop.replacing else stores.extras
+        build_into(store, inputs, tmp_path / f"{run.stop.name}-output")
         rebuilt = quads(store)
-        assert rebuilt == stores.new, f"{run.stop.name}: " + describe(rebuilt, stores.old, stores.new)
+        before, after = run.allowed(stores)
+        assert rebuilt == after, f"{run.stop.name}: " + describe(rebuilt, before, after)
+        expected = {quad.triple for quad in after}
         construct = CliRunner().invoke(
             cli, ["query", str(store), "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"]
         )
