@@ -149,7 +149,8 @@ def build(
             started=started,
         )
     assert output_dir is not None, "a build without a store writes files"
-    nlp = load_pipeline(summary.model)
+    # On a Dask cluster the workers parse; this process only resolves and writes.
+    nlp = None if dask else load_pipeline(summary.model)
     _prepare_output(output_dir)
     documents = iter_documents(files, summary.skipped)
     if strict:
@@ -249,7 +250,7 @@ def _parse_lazily(
     first = next(documents, None)
     if first is None:
         return
-    nlp = load_pipeline(model)
+    nlp = None if dask else load_pipeline(model)
     yield from _extract_all(nlp, itertools.chain([first], documents), model, jobs, dask)
 
 
@@ -289,7 +290,7 @@ def _write_files(
 
 
 def _extract_all(
-    nlp: Language, documents: Iterator[Document], model: str, jobs: int = 1, dask: str | None = None
+    nlp: Language | None, documents: Iterator[Document], model: str, jobs: int = 1, dask: str | None = None
 ) -> Iterator[ArticleExtraction]:
     """Each article's extraction, in input order, parsed in ``jobs`` processes, or on the Dask
     cluster at ``dask``.
@@ -303,6 +304,8 @@ def _extract_all(
 
         yield from extract_on_dask(documents, model, dask, workers=jobs)
         return
+    if nlp is None:
+        nlp = load_pipeline(model)
     chunks = _chunked(documents, BATCH_SIZE)
     if jobs <= 1:
         for chunk in chunks:

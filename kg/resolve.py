@@ -61,16 +61,21 @@ def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
     extractions = list(extractions)
     clusters: dict[tuple[str, str], _Cluster] = {}
     members: dict[tuple[str, str], tuple[str, str]] = {}
+    event = KG.TariffEvent  # looked up once: this loop runs for every entity of the corpus
+    coarse_class = COARSE_CLASS
     for extraction in extractions:
+        article = extraction.document.id
         for entity in extraction.entities:
-            if entity.cls == KG.TariffEvent:
+            if entity.cls == event:
                 continue
-            cluster_key = (COARSE_CLASS[entity.cls], entity.identity)
-            cluster = clusters.setdefault(cluster_key, _Cluster(*cluster_key))
+            cluster_key = (coarse_class[entity.cls], entity.identity)
+            cluster = clusters.get(cluster_key)
+            if cluster is None:
+                cluster = clusters[cluster_key] = _Cluster(*cluster_key)
             cluster.classes[entity.cls] += entity.mention_count
             cluster.names[entity.name] += entity.mention_count
             cluster.forms.update(entity.forms)
-            members[(extraction.document.id, entity.key)] = cluster_key
+            members[(article, entity.key)] = cluster_key
     parent = _merge_name_parts(clusters)
 
     def root_of(cluster_key: tuple[str, str]) -> tuple[str, str]:
@@ -87,9 +92,11 @@ def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
     iri_of = {member: nodes[root_of(cluster_key)].iri for member, cluster_key in members.items()}
     entities = {node.iri: node for node in nodes.values()}
     for extraction in extractions:
-        for key, event in _events(extraction, iri_of, entities):
-            entities[event.iri] = event
-            iri_of[(extraction.document.id, key)] = event.iri
+        if not any(entity.cls == event for entity in extraction.entities):
+            continue
+        for key, tariff in _events(extraction, iri_of, entities):
+            entities[tariff.iri] = tariff
+            iri_of[(extraction.document.id, key)] = tariff.iri
     return Resolution(entities=entities, iri_of=iri_of)
 
 
