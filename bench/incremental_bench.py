@@ -21,6 +21,7 @@ beside the figures: other busy processes slow everything down, processor seconds
 
     python bench/incremental_bench.py ../shared/eval/conll04-train/texts ../shared/eval/dwie-dev/texts
     python bench/incremental_bench.py TEXTS... --articles 1000 --no-fresh
+    python bench/incremental_bench.py TEXTS... --keep /tmp/bench   # keep the stores and folders
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000, help="Articles in the store.")
     parser.add_argument("--model", default=default_model(), help="spaCy pipeline to use.")
     parser.add_argument("--no-fresh", action="store_true", help="Skip the fresh build without a store.")
+    parser.add_argument("--keep", type=Path, help="A new folder to make the stores in and keep them.")
     args = parser.parse_args()
 
     pieces = sentences(args.texts)
     with tempfile.TemporaryDirectory(prefix="kg-incremental-bench-") as scratch:
         root = Path(scratch)
+        if args.keep is not None:
+            args.keep.mkdir(parents=True)
+            root = args.keep
         corpus, added, another = root / "corpus", root / "added", root / "another"
         make_articles(pieces, args.articles + 2, root / "all")
         corpus.mkdir()

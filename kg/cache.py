@@ -9,7 +9,10 @@ one SQLite file (:data:`CACHE_FILE_NAME`). For each article of the store it keep
   pipeline parses the article again;
 - what the article's named graph in the store was built from (a digest), the entities and events
   whose descriptions it needs, and its relation counts, so that a build rewrites only the graphs
-  and descriptions that changed and sums the counts without rebuilding the graph.
+  and descriptions that changed and sums the counts without rebuilding the graph;
+- what cross-article resolution made of the store's entities (see :class:`ResolutionChanges`): the
+  clusters of entities with their counts, what each merged into, each node, and which articles
+  mention which node, so that adding an article resolves again only what it can change.
 
 The cache is written in two transactions around the store's own (see :class:`CacheWriter`); a build
 stopped at any moment leaves it as it was or complete, and the store's graphs it was about to
@@ -73,7 +76,20 @@ CREATE TABLE IF NOT EXISTS extractions (
 );
 CREATE TABLE IF NOT EXISTS descriptions (iri TEXT PRIMARY KEY, class TEXT NOT NULL, digest TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending (iri TEXT NOT NULL, kind TEXT NOT NULL, PRIMARY KEY (iri, kind));
+CREATE TABLE IF NOT EXISTS clusters (key TEXT PRIMARY KEY, root TEXT NOT NULL, aggregate TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS clusters_by_root ON clusters (root);
+CREATE TABLE IF NOT EXISTS cluster_terms (term TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (term, key));
+CREATE INDEX IF NOT EXISTS cluster_terms_by_key ON cluster_terms (key);
+CREATE TABLE IF NOT EXISTS nodes (root TEXT PRIMARY KEY, iri TEXT NOT NULL, node TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS nodes_by_iri ON nodes (iri);
+CREATE TABLE IF NOT EXISTS mentioned (iri TEXT NOT NULL, content TEXT NOT NULL, PRIMARY KEY (iri, content));
+CREATE INDEX IF NOT EXISTS mentioned_by_content ON mentioned (content);
 """
+#: The layout of the resolution tables (clusters, cluster_terms, nodes, mentioned); a cache
+#: without them, or with another, has them made again by a build that resolves every article.
+RESOLUTION_FORMAT = "1"
+# SQLite's limit on the parameters of one statement is 999 in older versions.
+_CHUNK = 900
 
 
 def parser_name(model: str) -> str:
@@ -161,6 +177,22 @@ class CachedArticle:
         return Counter(counts["relations"]), Counter(counts["dropped"])
 
 
+@dataclass
+class ResolutionChanges:
+    """What :meth:`CacheWriter.finish` writes of cross-article resolution (see :mod:`kg.resolve`):
+    each cluster of entities ("coarse|identity") with its root and its counts (JSON), the terms the
+    merge rules look it up by, each root's node (IRI and JSON), and the IRIs each article's graph
+    mentions. With ``everything``, the whole of it (the tables are emptied first, and ``mentions``
+    holds every article's); else the clusters, terms and nodes that changed (None: gone), the
+    mentions coming from the records written."""
+
+    everything: bool = False
+    clusters: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)  # root, aggregate
+    terms: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # cluster → its index terms
+    nodes: dict[str, tuple[str, str] | None] = dataclasses.field(default_factory=dict)  # IRI, node
+    mentions: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class ArticleRecord:
     """What :meth:`CacheWriter.finish` writes for an article that is new to the cache or whose
@@ -245,8 +277,74 @@ class ArticleCache:
         """The cached extractions of ``contents`` by ``parser``; their documents have no text (see
         :meth:`documents`)."""
         wanted = set(contents)
-        rows = self._query("SELECT content, extraction FROM extractions WHERE parser = ?", (parser,))
+        if len(wanted) < _CHUNK:
+            rows = self._in(
+                "SELECT content, extraction FROM extractions WHERE parser = ? AND content", wanted, (parser,)
+            )
+        else:
+            rows = self._query("SELECT content, extraction FROM extractions WHERE parser = ?", (parser,))
         return {content: pickle.loads(data) for content, data in rows if content in wanted}
+
+    def has_resolution(self) -> bool:
+        """Whether the cache holds the resolution of the store's articles (see :class:`ResolutionChanges`)."""
+        return self.meta.get("resolution") == RESOLUTION_FORMAT
+
+    def clusters(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """The root and aggregate (JSON) of each of the clusters ``keys`` the store has."""
+        return {
+            key: (root, aggregate)
+            for key, root, aggregate in self._in("SELECT * FROM clusters WHERE key", keys)
+        }
+
+    def cluster_terms(self, terms: Iterable[str]) -> dict[str, set[str]]:
+        """The clusters with each index term of ``terms``."""
+        found: dict[str, set[str]] = {}
+        for term, key in self._in("SELECT term, key FROM cluster_terms WHERE term", terms):
+            found.setdefault(term, set()).add(key)
+        return found
+
+    def members(self, roots: Iterable[str]) -> dict[str, set[str]]:
+        """The clusters that merged into each of ``roots`` (a root is its own member)."""
+        found: dict[str, set[str]] = {}
+        for key, root in self._in("SELECT key, root FROM clusters WHERE root", roots):
+            found.setdefault(root, set()).add(key)
+        return found
+
+    def nodes(self, roots: Iterable[str]) -> dict[str, str]:
+        """The node (JSON) of each of ``roots``."""
+        return dict(self._in("SELECT root, node FROM nodes WHERE root", roots))
+
+    def roots_of_iris(self, iris: Iterable[str]) -> dict[str, set[str]]:
+        """The roots whose node has each IRI of ``iris``."""
+        found: dict[str, set[str]] = {}
+        for root, iri in self._in("SELECT root, iri FROM nodes WHERE iri", iris):
+            found.setdefault(iri, set()).add(root)
+        return found
+
+    def mentioning(self, iris: Iterable[str]) -> dict[str, set[str]]:
+        """The articles (content hashes) whose graphs mention each IRI of ``iris``."""
+        found: dict[str, set[str]] = {}
+        for iri, content in self._in("SELECT iri, content FROM mentioned WHERE iri", iris):
+            found.setdefault(iri, set()).add(content)
+        return found
+
+    def descriptions_of(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """:meth:`descriptions`, of ``iris`` only."""
+        rows = self._in("SELECT iri, class, digest FROM descriptions WHERE iri", iris)
+        return {iri: (cls, digest) for iri, cls, digest in rows}
+
+    def description_classes(self) -> Counter[str]:
+        """How many descriptions of the store have each class."""
+        return Counter(dict(self._query("SELECT class, count(*) FROM descriptions GROUP BY class")))
+
+    def _in(self, sql: str, values: Iterable[str], parameters: tuple[str, ...] = ()) -> list[Any]:
+        """``sql`` ending in a column, with "IN (values)" appended, in chunks."""
+        values = sorted(set(values))
+        rows: list[Any] = []
+        for start in range(0, len(values), _CHUNK):
+            chunk = tuple(values[start : start + _CHUNK])
+            rows += self._query(f"{sql} IN ({','.join('?' * len(chunk))})", (*parameters, *chunk))
+        return rows
 
     def documents(self, contents: Iterable[str]) -> Iterator[tuple[str, Document]]:
         """The articles ``contents`` as read, text included, to parse them again."""
@@ -329,11 +427,16 @@ class CacheWriter:
         relations: Mapping[str, int],
         dropped: Mapping[str, int],
         meta: Mapping[str, str],
+        resolution: ResolutionChanges | None = None,
     ) -> None:
         """Step 3: the store's articles, descriptions and relation totals as the store now holds
-        them, and ``meta`` (the pipeline and options it was built with)."""
+        them, ``meta`` (the pipeline and options it was built with) and what changed of resolution
+        (without it, the cache keeps no resolution: the next build resolves every article)."""
+        records = list(records)
+        removed = list(removed)
         with self._transaction() as connection:
             connection.executemany("DELETE FROM articles WHERE content = ?", [(c,) for c in removed])
+            _write_resolution(connection, resolution, records, removed)
             for record in records:
                 counts = (
                     record.digest,
@@ -377,6 +480,7 @@ class CacheWriter:
                 "dropped": json.dumps(dict(sorted(dropped.items()))),
                 "format": _FORMAT,
                 "generation": str(self.cache.generation + 1),
+                "resolution": RESOLUTION_FORMAT if resolution is not None else "",
             }
             connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
 
@@ -393,6 +497,45 @@ class CacheWriter:
             connection.execute("COMMIT")
         except sqlite3.Error as error:
             raise _cache_error(self.cache.file, error) from error
+
+
+def _write_resolution(
+    connection: sqlite3.Connection,
+    resolution: ResolutionChanges | None,
+    records: list[ArticleRecord],
+    removed: list[str],
+) -> None:
+    if resolution is None or resolution.everything:
+        for table in ("clusters", "cluster_terms", "nodes", "mentioned"):
+            connection.execute(f"DELETE FROM {table}")
+        if resolution is None:
+            return
+        mentions = resolution.mentions
+    else:
+        gone = [*removed, *(record.content for record in records)]
+        connection.executemany("DELETE FROM mentioned WHERE content = ?", [(c,) for c in gone])
+        mentions = {record.content: record.mentions for record in records}
+        connection.executemany("DELETE FROM clusters WHERE key = ?", [(key,) for key in resolution.clusters])
+        connection.executemany(
+            "DELETE FROM cluster_terms WHERE key = ?", [(key,) for key in resolution.terms]
+        )
+        connection.executemany("DELETE FROM nodes WHERE root = ?", [(root,) for root in resolution.nodes])
+    connection.executemany(
+        "INSERT INTO mentioned VALUES (?, ?)",
+        [(iri, content) for content, iris in mentions.items() for iri in iris],
+    )
+    connection.executemany(
+        "INSERT INTO clusters VALUES (?, ?, ?)",
+        [(key, *value) for key, value in resolution.clusters.items() if value is not None],
+    )
+    connection.executemany(
+        "INSERT INTO cluster_terms VALUES (?, ?)",
+        [(term, key) for key, terms in resolution.terms.items() for term in terms],
+    )
+    connection.executemany(
+        "INSERT INTO nodes VALUES (?, ?, ?)",
+        [(root, *value) for root, value in resolution.nodes.items() if value is not None],
+    )
 
 
 def _counts_json(relations: Mapping[str, int], dropped: Mapping[str, int]) -> str:

@@ -4,13 +4,17 @@ on what the thing is (its coarse class and normalised canonical name), never on 
 Inside an article, :mod:`kg.extract.mentions` already merged name parts and short names. Here the
 same identity from different articles becomes one node, and a bare surname ("Trump") joins the
 one full name it can stand for across the corpus ("Donald Trump") only when that is unambiguous.
+
+Each merge rule looks at a cluster's own names and at the clusters that share a word or initials
+with it (:func:`merge_parent`), so a store (:mod:`kg.incremental`) can keep the clusters and
+resolve again only those an added or removed article can change.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -18,7 +22,7 @@ from rdflib import Literal, URIRef
 from kg.extract.mentions import _SPECIFICITY, COARSE_CLASS, initials, stable_hash
 from kg.gazetteer import normalise_name
 from kg.ontology import KG, RESOURCE_BASE
-from kg.records import ArticleExtraction, Relation
+from kg.records import ArticleExtraction, Entity, Relation
 
 
 @dataclass
@@ -47,19 +51,77 @@ class Resolution:
         return subject, self.iri_of[(article_id, obj)]
 
 
+ClusterKey = tuple[str, str]  # (coarse class, identity)
+
+
 @dataclass
-class _Cluster:
+class Cluster:
+    """The entities of all articles with one coarse class and identity: their classes and names
+    (by mentions), their surface forms (by how many entities have each) and how many they are, so
+    that an article's entities can be taken out again."""
+
     coarse: str
     identity: str
     classes: Counter[URIRef] = field(default_factory=Counter)
     names: Counter[str] = field(default_factory=Counter)
-    forms: set[str] = field(default_factory=set)
+    forms: Counter[str] = field(default_factory=Counter)
+    entities: int = 0
+
+    def add(self, entity: Entity, sign: int = 1) -> None:
+        """Count ``entity`` in (``sign`` 1) or out (-1)."""
+        mentions = sign * entity.mention_count
+        self.classes[entity.cls] += mentions
+        self.names[entity.name] += mentions
+        for form in entity.forms:
+            self.forms[form] += sign
+        self.entities += sign
+        if sign < 0:  # every entity counts at least one mention, so what is left is what remains
+            self.classes, self.names, self.forms = +self.classes, +self.names, +self.forms
+
+    def index_terms(self) -> set[str]:
+        """What the merge rules look this cluster up by (see :func:`merge_parent`): "w:" a first or
+        last word of a full person name, "p:" the word of a one-word person name, "i:" the initials
+        of a name of a many-word organisation, "a:" an acronym naming a one-word organisation."""
+        words = self.identity.split()
+        if self.coarse == "person":
+            if len(words) > 1:
+                return {f"w:{words[-1]}", f"w:{words[0]}"}
+            return {f"p:{words[0]}"} if words else set()
+        if self.coarse != "organization":
+            return set()
+        if len(words) > 1:
+            return {f"i:{letters}" for name in self.names if len(letters := initials(name)) >= 2}
+        if len(words) == 1:
+            return {f"a:{name}" for name in _acronyms(self)}
+        return set()
+
+
+@dataclass
+class ResolvedClusters:
+    """What resolution made of the clusters: each cluster's root (the cluster it merged into, or
+    itself) and each root's node."""
+
+    clusters: dict[ClusterKey, Cluster]
+    roots: dict[ClusterKey, ClusterKey]
+    nodes: dict[ClusterKey, ResolvedEntity]
+
+
+def cluster_key(entity: Entity) -> ClusterKey | None:
+    """The cluster of an entity; None for an event (events get their IRIs from their roles)."""
+    if entity.cls == KG.TariffEvent:
+        return None
+    return (COARSE_CLASS[entity.cls], entity.identity)
 
 
 def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
     """Merge the entities of all articles into graph nodes with stable IRIs."""
+    return resolve_with_clusters(extractions)[0]
+
+
+def resolve_with_clusters(extractions: Iterable[ArticleExtraction]) -> tuple[Resolution, ResolvedClusters]:
+    """:func:`resolve_entities`, and the clusters it resolved (to resolve later changes again)."""
     extractions = list(extractions)
-    clusters: dict[tuple[str, str], _Cluster] = {}
+    clusters: dict[tuple[str, str], Cluster] = {}
     members: dict[tuple[str, str], tuple[str, str]] = {}
     event = KG.TariffEvent  # looked up once: this loop runs for every entity of the corpus
     coarse_class = COARSE_CLASS
@@ -71,10 +133,12 @@ def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
             cluster_key = (coarse_class[entity.cls], entity.identity)
             cluster = clusters.get(cluster_key)
             if cluster is None:
-                cluster = clusters[cluster_key] = _Cluster(*cluster_key)
-            cluster.classes[entity.cls] += entity.mention_count
-            cluster.names[entity.name] += entity.mention_count
+                cluster = clusters[cluster_key] = Cluster(*cluster_key)
+            mentions = entity.mention_count
+            cluster.classes[entity.cls] += mentions
+            cluster.names[entity.name] += mentions
             cluster.forms.update(entity.forms)
+            cluster.entities += 1
             members[(article, entity.key)] = cluster_key
     parent = _merge_name_parts(clusters)
 
@@ -83,7 +147,7 @@ def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
             cluster_key = parent[cluster_key]
         return cluster_key
 
-    grouped: dict[tuple[str, str], list[_Cluster]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[Cluster]] = defaultdict(list)
     for cluster_key, cluster in clusters.items():
         grouped[root_of(cluster_key)].append(cluster)
     nodes: dict[tuple[str, str], ResolvedEntity] = {}
@@ -91,16 +155,61 @@ def resolve_entities(extractions: Iterable[ArticleExtraction]) -> Resolution:
         nodes[root] = _node(clusters[root], parts)
     iri_of = {member: nodes[root_of(cluster_key)].iri for member, cluster_key in members.items()}
     entities = {node.iri: node for node in nodes.values()}
+    add_events(extractions, iri_of, entities)
+    roots = {cluster_key: root_of(cluster_key) for cluster_key in clusters}
+    return Resolution(entities=entities, iri_of=iri_of), ResolvedClusters(clusters, roots, nodes)
+
+
+def add_events(
+    extractions: Iterable[ArticleExtraction],
+    iri_of: dict[tuple[str, str], URIRef],
+    entities: dict[URIRef, ResolvedEntity],
+) -> None:
+    """Give the tariff events of ``extractions`` their nodes, once their other entities have theirs."""
+    event = KG.TariffEvent
     for extraction in extractions:
         if not any(entity.cls == event for entity in extraction.entities):
             continue
         for key, tariff in _events(extraction, iri_of, entities):
             entities[tariff.iri] = tariff
             iri_of[(extraction.document.id, key)] = tariff.iri
-    return Resolution(entities=entities, iri_of=iri_of)
 
 
-def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[str, str], tuple[str, str]]:
+def merge_parent(
+    cluster: Cluster,
+    keys_with: Callable[[str], set[ClusterKey]],
+    cluster_of: Callable[[ClusterKey], Cluster | None],
+) -> ClusterKey | None:
+    """The cluster ``cluster`` merges into, by the rules of :func:`_merge_name_parts`, with the
+    other clusters looked up by index term (:meth:`Cluster.index_terms`) and by key."""
+    words = cluster.identity.split()
+    if len(words) != 1:
+        return None
+    if cluster.coarse == "person":
+        candidates = keys_with(f"w:{words[0]}")
+        return next(iter(candidates)) if len(candidates) == 1 else None
+    if cluster.coarse != "organization":
+        return None
+    if set(cluster.classes) == {KG.Organization} and not any(n.isupper() for n in cluster.names):
+        # A misread surname, if the person of that name is unambiguous (else it has no acronym).
+        person = cluster_of(("person", cluster.identity))
+        return None if person is None else merge_parent(person, keys_with, cluster_of)
+    found: set[ClusterKey] = set()
+    for acronym in _acronyms(cluster):
+        found |= keys_with(f"i:{acronym}")
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _acronyms(cluster: Cluster) -> set[str]:
+    return {n for n in cluster.names if n.isupper() and 2 <= len(n) <= 6}
+
+
+def node_of(root: Cluster, parts: list[Cluster]) -> ResolvedEntity:
+    """The node of the clusters ``parts`` that merged into ``root`` (which is one of them)."""
+    return _node(root, parts)
+
+
+def _merge_name_parts(clusters: dict[tuple[str, str], Cluster]) -> dict[tuple[str, str], tuple[str, str]]:
     """A one-word person name joins the only full name in the corpus that ends or begins with it;
     an acronym joins the only organisation whose initials it is."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
@@ -131,7 +240,7 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
             # the "organisation" is that person.
             parent[key] = parent[("person", cluster.identity)]
         elif cluster.coarse == "organization" and len(words) == 1:
-            acronyms = {n for n in cluster.names if n.isupper() and 2 <= len(n) <= 6}
+            acronyms = _acronyms(cluster)
             candidates = sorted({c for a in acronyms for c in by_initials.get(a, [])})
             if len(candidates) == 1:
                 parent[key] = candidates[0]
@@ -139,8 +248,8 @@ def _merge_name_parts(clusters: dict[tuple[str, str], _Cluster]) -> dict[tuple[s
 
 
 def _is_misread_surname(
-    cluster: _Cluster,
-    clusters: dict[tuple[str, str], _Cluster],
+    cluster: Cluster,
+    clusters: dict[tuple[str, str], Cluster],
     parent: dict[tuple[str, str], tuple[str, str]],
 ) -> bool:
     if cluster.coarse != "organization" or len(cluster.identity.split()) != 1:
@@ -150,7 +259,7 @@ def _is_misread_surname(
     return ("person", cluster.identity) in parent
 
 
-def _node(root: _Cluster, parts: list[_Cluster]) -> ResolvedEntity:
+def _node(root: Cluster, parts: list[Cluster]) -> ResolvedEntity:
     classes: Counter[URIRef] = Counter()
     names: Counter[str] = Counter()
     forms: set[str] = set()
