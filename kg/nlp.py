@@ -105,8 +105,8 @@ def mark_line_breaks(doc: Doc) -> Doc:
     A line break starts a sentence, so headlines, bylines and paragraphs never run together;
     a closing quote glued to the end of a sentence belongs to that sentence.
     """
-    for token in doc[1:]:
-        previous = doc[token.i - 1]
+    tokens = list(doc)  # one Token object each: indexing a Doc makes a new one every time
+    for previous, token in zip(tokens, tokens[1:], strict=False):
         if previous.is_space and "\n" in previous.text or "\n" in previous.whitespace_:
             token.is_sent_start = True
         elif token.is_quote and not previous.whitespace_ and previous.text in _SENTENCE_ENDS:

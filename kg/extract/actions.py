@@ -58,7 +58,7 @@ class ActionRules(FinderBase):
 
     def find_actions(self) -> Iterator[Relation]:
         """ "Trump has blamed China", "Yun Sun … told the Journal", "X was accused by Y"."""
-        for verb in self.doc:
+        for verb in self.tokens:
             prop = ACTION_VERBS.get(verb.lemma_.lower())
             if prop is None or verb.pos_ not in {"VERB", "AUX"} or is_hedged(verb):
                 continue
@@ -88,7 +88,7 @@ class ActionRules(FinderBase):
     def find_leaders(self) -> Iterator[Relation]:
         """ "Merkel, who leads the CDU", "X chairs the board of Siemens" → headOf, between a person
         and a named organisation only."""
-        for verb in self.doc:
+        for verb in self.tokens:
             if verb.lemma_.lower() not in {"head", "lead", "chair"} or verb.pos_ != "VERB" or is_hedged(verb):
                 continue
             if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in verb.children):
@@ -120,7 +120,7 @@ class ActionRules(FinderBase):
     def find_killings(self) -> Iterator[Relation]:
         """ "the assassination of Kennedy by Oswald", "Oswald, Kennedy's assassin", "X was shot dead
         by Y" → killed."""
-        for token in self.doc:
+        for token in self.tokens:
             lemma = token.lemma_.lower()
             if lemma in {"assassination", "killing", "murder"} and token.pos_ == "NOUN":
                 victim = killer = None

@@ -71,7 +71,7 @@ class PlaceRules(FinderBase):
     def find_government_bodies(self) -> Iterator[Relation]:
         """ "China's commerce ministry" → a Ministry of Commerce that is partOf China;
         "the Trump administration" → a government body of its own."""
-        for token in self.doc:
+        for token in self.tokens:
             lemma = token.lower_
             if lemma in {"ministry", "ministries"} and self.entities.key_at(token) is None:
                 country = self._country_modifier(token)
@@ -112,7 +112,7 @@ class PlaceRules(FinderBase):
     def find_organization_places(self) -> Iterator[Relation]:
         """ "the Stimson Center, a Washington think tank" → basedIn Washington (and an organisation);
         "the Berlin-based institute" → basedIn Berlin."""
-        for token in self.doc:
+        for token in self.tokens:
             if token.dep_ == "appos" and token.pos_ == "NOUN" and self.entities.key_at(token) is None:
                 # "the Stimson Center, a Washington think tank"; "Tabcorp, Australia's largest
                 # bookmaker" (any noun, with a possessive place, describing a named organisation)
@@ -319,7 +319,7 @@ class PlaceRules(FinderBase):
         """ "California's Sierra Nevada", "Beijing's Tiananmen Square", "the Najd plateau in
         northern Saudi Arabia", "Bosnia's capital, Sarajevo", "the Lithuanian capital, Vilnius"
         → locatedIn. GeoNames vetoes a city put in a country it knows to be wrong."""
-        for token in self.doc:
+        for token in self.tokens:
             small = self.entities.key_at(token)
             if small is not None and self.entities.key_at(token.head) == small:
                 continue  # not the root of the name

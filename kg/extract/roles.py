@@ -63,7 +63,7 @@ class RoleRules(FinderBase):
         """ "Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
         "China's minister of public security, Wang Xiaohong" → ministerOf China."""
         linked: set[tuple[str, int]] = set()
-        for token in self.doc:
+        for token in self.tokens:
             if token.dep_ != "appos":
                 continue
             pairs = [(token.head, token), (token, token.head)]
@@ -268,7 +268,7 @@ class RoleRules(FinderBase):
                 continue
             if title_before(ent) is None:
                 yield from self._name_affiliations(person, ent)
-        for verb in self.doc:
+        for verb in self.tokens:
             if verb.lemma_.lower() in {"be", "work", "teach"} and not is_hedged(verb):
                 yield from self._clause_affiliations(verb)
 
@@ -308,7 +308,7 @@ class RoleRules(FinderBase):
     def find_party_members(self) -> Iterator[Relation]:
         """ "Angela Merkel's Christian Democratic Union", "her party, the Christian Democrats" →
         memberOf the party."""
-        for token in self.doc:
+        for token in self.tokens:
             party = self.entities.key_at(token)
             if party is None and token.lower_ == "party":
                 party = next(
@@ -332,7 +332,7 @@ class RoleRules(FinderBase):
         """ "Dole's wife, Elizabeth", "Aatish, the son of Salman Taseer", "his father Jose
         Kalupeteka", "Christie married Duncan Campbell" → spouseOf (both ways), parentOf and
         childOf (each with its inverse)."""
-        for token in self.doc:
+        for token in self.tokens:
             kind = FAMILY_NOUNS.get(token.lower_)
             if kind is not None and token.pos_ == "NOUN":
                 relatives = [c for c in token.children if c.dep_ == "appos"]
@@ -375,7 +375,7 @@ class RoleRules(FinderBase):
     def find_birthplaces(self) -> Iterator[Relation]:
         """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
         "Rolling Fork, where Muddy Waters was born", "Thomas is a native of Chisholm" → bornIn."""
-        for token in self.doc:
+        for token in self.tokens:
             person_token: Token | None = None
             places: list[Token] = []
             if token.lower_ == "born" and token.pos_ == "VERB" and not is_hedged(token):

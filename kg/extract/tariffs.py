@@ -34,7 +34,7 @@ _MONTHS = {
 
 def find_tariffs(finder: RelationFinder) -> Iterator[Relation]:
     """Tariff events and imposedTariffOn triples of one article."""
-    for token in finder.doc:
+    for token in finder.tokens:
         if token.lower_ not in TARIFF_NOUNS or token.pos_ != "NOUN":
             continue
         if token.lower_ in {"duty", "duties"} and not any(
