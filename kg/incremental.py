@@ -253,13 +253,26 @@ class StoreBuild:
             descriptions += built[c].descriptions[iri]
         self._removed_descriptions = (set(stored_descriptions) | pending_descriptions) - set(needed)
 
-        graphs = {article_iri(self._extractions[c].document): built[c].named for c in changed}
         gone = {article_iri_of(self.stored[c].document_id) for c in self.replaced} | pending_graphs
+        self._set_changes(changed, built, digests, descriptions, gone, self._removed_descriptions)
+
+    def _set_changes(
+        self,
+        changed: list[str],
+        built: dict[str, _ArticleGraph],
+        digests: dict[str, str],
+        descriptions: list[ox.Triple],
+        gone: set[str],
+        removed: set[str],
+    ) -> None:
+        """What :meth:`commit` will write: the ``changed`` articles' graphs (``built``), the
+        ``descriptions`` to replace, the graphs that go and the descriptions no article needs."""
+        graphs = {article_iri(self._extractions[c].document): built[c].named for c in changed}
         self._changes = StoreChanges(
             graphs=graphs,
             dropped_graphs=frozenset(gone - set(graphs)),
             descriptions=descriptions,
-            dropped_descriptions=frozenset(self._descriptions) | frozenset(self._removed_descriptions),
+            dropped_descriptions=frozenset(self._descriptions) | frozenset(removed),
         )
         self._records = [
             ArticleRecord(
@@ -342,25 +355,8 @@ class StoreBuild:
         )
         self._removed_descriptions = removed
 
-        graphs = {article_iri(self._extractions[c].document): built[c].named for c in changed}
         gone_graphs = {article_iri_of(self.stored[c].document_id) for c in replaced}
-        self._changes = StoreChanges(
-            graphs=graphs,
-            dropped_graphs=frozenset(gone_graphs - set(graphs)),
-            descriptions=descriptions,
-            dropped_descriptions=frozenset(self._descriptions) | frozenset(removed),
-        )
-        self._records = [
-            ArticleRecord(
-                content=c,
-                document=None if c in self.stored else self._document(c),
-                digest=digests[c],
-                mentions=tuple(sorted(built[c].descriptions)),
-                relations=built[c].relations,
-                dropped=built[c].dropped,
-            )
-            for c in changed
-        ]
+        self._set_changes(changed, built, digests, descriptions, gone_graphs, removed)
         self._resolved = resolver.changes()
         return True
 
