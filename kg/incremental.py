@@ -220,15 +220,7 @@ class StoreBuild:
         ]
         built = {c: self._article_graph(c, resolution) for c in changed}
 
-        # The totals of the store's relations, less those of the graphs that go, plus the new ones.
-        for c in [*self.replaced, *(c for c in changed if c in self.stored)]:
-            old_relations, old_dropped = self.stored[c].relation_counts()
-            relations.subtract(old_relations)
-            dropped.subtract(old_dropped)
-        for c in changed:
-            relations.update(built[c].relations)
-            dropped.update(built[c].dropped)
-        contents.relations, contents.dropped = +relations, +dropped
+        self._count_relations(relations, dropped, self.replaced, changed, built)
 
         needed: dict[str, str] = {}  # description IRI → an article that mentions it
         mentions: dict[str, tuple[str, ...]] = {}
@@ -255,6 +247,25 @@ class StoreBuild:
 
         gone = {article_iri_of(self.stored[c].document_id) for c in self.replaced} | pending_graphs
         self._set_changes(changed, built, digests, descriptions, gone, self._removed_descriptions)
+
+    def _count_relations(
+        self,
+        relations: Counter[str],
+        dropped: Counter[str],
+        removed: Iterable[str],
+        changed: list[str],
+        built: dict[str, _ArticleGraph],
+    ) -> None:
+        """The totals of the store's relations, less those of the graphs that go (``removed`` and
+        the stored ones among ``changed``), plus those of the ``changed`` graphs."""
+        for c in [*removed, *(c for c in changed if c in self.stored)]:
+            old_relations, old_dropped = self.stored[c].relation_counts()
+            relations.subtract(old_relations)
+            dropped.subtract(old_dropped)
+        for c in changed:
+            relations.update(built[c].relations)
+            dropped.update(built[c].dropped)
+        self.contents.relations, self.contents.dropped = +relations, +dropped
 
     def _set_changes(
         self,
@@ -313,14 +324,7 @@ class StoreBuild:
         changed = [c for c in affected if c not in self.stored or self.stored[c].digest != digests[c]]
 
         contents = self.contents
-        for c in [*replaced, *(c for c in changed if c in self.stored)]:
-            old_relations, old_dropped = self.stored[c].relation_counts()
-            relations.subtract(old_relations)
-            dropped.subtract(old_dropped)
-        for c in changed:
-            relations.update(built[c].relations)
-            dropped.update(built[c].dropped)
-        contents.relations, contents.dropped = +relations, +dropped
+        self._count_relations(relations, dropped, replaced, changed, built)
 
         # The descriptions the articles that change mention, and those only they mentioned.
         needed: dict[str, str] = {}
