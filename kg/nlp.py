@@ -57,12 +57,8 @@ def _add_known_organizations(nlp: Language) -> None:
     """News outlets, institutions, parties and clubs by name, where NER found nothing
     ("Transparency International", "the Bundestag", "Fidesz", "Schalke"): an entity ruler after
     NER that never overrides it."""
-    names: list[str] = []
-    for data_file in _ORGANIZATION_FILES:
-        text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
-        names += [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="kg_known_organizations", after="ner"))
-    ruler.add_patterns([{"label": "ORG", "pattern": name} for name in sorted(set(names))])
+    ruler.add_patterns([{"label": "ORG", "pattern": name} for name in sorted(_known_organization_names())])
     nlp.add_pipe("kg_known_organization_labels", after="kg_known_organizations")
 
 
@@ -73,6 +69,7 @@ _RELABELLED = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP", "LANGUAGE"}
 
 @cache
 def _known_organization_names() -> frozenset[str]:
+    """The names in the organisation data files, as written."""
     names: set[str] = set()
     for data_file in _ORGANIZATION_FILES:
         text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")

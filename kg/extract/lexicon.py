@@ -171,22 +171,30 @@ def role_kinds() -> dict[str, str]:
     return kinds
 
 
-@cache
-def news_outlets() -> frozenset[str]:
-    """Normalised names of well-known news organisations."""
-    text = resources.files("kg").joinpath("data/outlets.txt").read_text(encoding="utf-8")
+def _normalised_names(data_file: str) -> frozenset[str]:
+    """The names of a data file (one per line, "#" comments), normalised."""
+    text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
     return frozenset(
         normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def role_words() -> frozenset[str]:
+    """Every word of every role noun ("prime", "minister", "ceo", …)."""
+    return frozenset(word for role in role_kinds() for word in role.split())
+
+
+@cache
+def news_outlets() -> frozenset[str]:
+    """Normalised names of well-known news organisations."""
+    return _normalised_names("data/outlets.txt")
 
 
 @cache
 def political_parties() -> frozenset[str]:
     """Normalised names of well-known political parties."""
-    text = resources.files("kg").joinpath("data/parties.txt").read_text(encoding="utf-8")
-    return frozenset(
-        normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    return _normalised_names("data/parties.txt")
 
 
 @cache
@@ -206,12 +214,5 @@ def known_acronyms() -> dict[str, tuple[str, ...]]:
 def international_organizations() -> frozenset[str]:
     """Normalised names of institutions, outlets and organisations that work across countries
     (the known institutions and news organisations, and the UN's and EU's bodies)."""
-    names: set[str] = set()
-    for data_file in ("data/institutions.txt", "data/outlets.txt"):
-        text = resources.files("kg").joinpath(data_file).read_text(encoding="utf-8")
-        names |= {
-            normalise_name(line) for line in text.splitlines() if line.strip() and not line.startswith("#")
-        }
-    return frozenset(
-        names | {"un", "united nations", "eu", "european union", "nato", "red cross", "unhcr", "unicef"}
-    )
+    names = _normalised_names("data/institutions.txt") | news_outlets()
+    return names | {"un", "united nations", "eu", "european union", "nato", "red cross", "unhcr", "unicef"}

@@ -29,6 +29,7 @@ from kg.extract.lexicon import (
     news_outlets,
     political_parties,
     role_kinds,
+    role_words,
 )
 from kg.gazetteer import City, Country, find_city, find_country, find_demonym, find_us_state, normalise_name
 from kg.ontology import KG
@@ -745,7 +746,7 @@ def _unnamed_holder_word(token: Token) -> bool:
     """A word of a title that names where the role is held though NER found no name there."""
     if token.pos_ != "PROPN" or token.ent_type_ or not token.text[:1].isupper():
         return False
-    if token.lower_ in _TITLE_ADJECTIVES or any(token.lower_ in role.split() for role in role_kinds()):
+    if token.lower_ in _TITLE_ADJECTIVES or token.lower_ in role_words():
         return False
     return not (find_demonym(token.text) or find_city(token.text) or find_country(token.text))
 
