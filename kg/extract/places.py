@@ -330,6 +330,8 @@ class PlaceRules(FinderBase):
                     appositions.append(token.head)
                 small = next((k for k in map(self.entities.key_at, appositions) if k), None)
                 owners = [c for c in token.children if c.dep_ in {"poss", "amod", "compound"}]
+            elif small is None or self.entities.cls(small) not in PLACES:
+                continue  # most tokens: no need to look at their children
             else:
                 owners = [c for c in token.children if c.dep_ == "poss"]
                 owners += [
