@@ -9,8 +9,11 @@ from typing import cast
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRuler
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from kg.errors import ModelError
 
@@ -62,9 +65,9 @@ def _add_known_organizations(nlp: Language) -> None:
     nlp.add_pipe("kg_known_organization_labels", after="kg_known_organizations")
 
 
-# Labels NER gives a known organisation's name that are not a person's or a place's: those are
-# corrected ("the Bundestag" read as a product, "the Greens" as a nationality).
-_RELABELLED = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP", "LANGUAGE"}
+# Labels NER gives a known organisation's name by mistake: those are corrected ("the Bundestag"
+# read as a product, "the Greens" as a nationality, "Werder Bremen" as a person).
+_RELABELLED = {"PRODUCT", "WORK_OF_ART", "LAW", "EVENT", "NORP", "LANGUAGE", "PERSON", "GPE", "LOC", "FAC"}
 
 
 @cache
@@ -77,22 +80,60 @@ def _known_organization_names() -> frozenset[str]:
     return frozenset(names)
 
 
+# Labels NER gives a nationality word by mistake ("a retired Ugandan athlete" read as an
+# organisation, "the Angolan preacher" as a place).
+_NOT_NATIONALITY = {"ORG", "GPE", "LOC", "PERSON", "FAC"}
+
+
 @Language.component("kg_known_organization_labels")
 def relabel_known_organizations(doc: Doc) -> Doc:
     """A known organisation's name that NER labelled a product, a nationality or the like is an
-    organisation."""
+    organisation; a lone nationality word that NER labelled an organisation or a place is a
+    nationality."""
+    from kg.gazetteer import find_country, find_demonym
+
     known = _known_organization_names()
     ents = list(doc.ents)
     changed = False
+    # "Real Madrid", "Werder Bremen": a known name of several words wins over the place NER found
+    # inside it.
+    for _, start, end in _known_name_matcher(doc.vocab)(doc):
+        inside = [e for e in ents if e.start < end and start < e.end]
+        if (
+            inside
+            and all(start <= e.start and e.end <= end for e in inside)
+            and not any(e.start == start and e.end == end for e in inside)
+        ):
+            ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="ORG")]
+            changed = True
+    ents.sort(key=lambda e: e.start)
     for number, ent in enumerate(ents):
-        if ent.label_ in _RELABELLED:
-            text = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
-            if text in known:
-                ents[number] = Span(doc, ent.start, ent.end, label="ORG")
-                changed = True
+        text = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
+        if ent.label_ in _RELABELLED and text in known:
+            ents[number] = Span(doc, ent.start, ent.end, label="ORG")
+            changed = True
+        elif (
+            ent.label_ in _NOT_NATIONALITY
+            and len(ent) == 1
+            and text not in known
+            and find_demonym(text) is not None
+            and find_country(text) is None
+        ):
+            ents[number] = Span(doc, ent.start, ent.end, label="NORP")
+            changed = True
     if changed:
         doc.ents = ents
     return doc
+
+
+@cache
+def _known_name_matcher(vocab: Vocab) -> PhraseMatcher:
+    """A matcher for the known organisation names of more than one word."""
+    matcher = PhraseMatcher(vocab)
+    tokenizer = Tokenizer(vocab)
+    names = sorted(name for name in _known_organization_names() if " " in name)
+    matcher.add("KNOWN", [tokenizer(name) for name in names])
+    return matcher
 
 
 @Language.component("kg_line_breaks")

@@ -468,3 +468,77 @@ def test_facts_attributed_to_the_outlet_that_reported_them(nlp, text):
 def test_a_fact_not_attributed_has_no_reporter(nlp):
     extraction = extract(nlp, "Trump has blamed China for the fentanyl crisis.")
     assert all(r.reported_by is None for r in extraction.relations)
+
+
+@pytest.mark.parametrize(
+    "text, expected, unexpected",
+    [
+        (
+            "Moses Asonya, a retired Ugandan athlete, has embarked on a journey.",
+            ("Asonya", "citizenOf", "Uganda"),
+            ("Asonya", "memberOf", "Ugandan"),
+        ),
+        (
+            "In February, Italy's former military intelligence chief, Nicolo Pollari, was sentenced.",
+            ("Nicolo Pollari", "citizenOf", "Italy"),
+            ("Nicolo Pollari", "officialOf", "Italy"),
+        ),
+        (
+            "Michael Quante, director of the German Society for Philosophy, explained the idea.",
+            ("Michael Quante", "headOf", "German Society for Philosophy"),
+            None,
+        ),
+        (
+            "Yun Sun, director of the China program at the Stimson Center, said so.",
+            ("Yun Sun", "worksFor", "Stimson Center"),
+            ("Yun Sun", "headOf", "Stimson Center"),
+        ),
+        (
+            "In 1972, the US magazine Newsweek commented on the concert.",
+            ("Newsweek", "basedIn", "United States"),
+            None,
+        ),
+        (
+            "Real Madrid midfielder Mesut Özil was the only German player on the list.",
+            ("Mesut Özil", "memberOf", "Real Madrid"),
+            ("Mesut Özil", "memberOf", "Real"),
+        ),
+        (
+            "Augsburg's new coach Markus Weinzierl will be watching that game keenly.",
+            ("Markus Weinzierl", "worksFor", "Augsburg"),
+            None,
+        ),
+        (
+            "Bayern Munich beat Schalke on Saturday. Bayern striker Robert Lewandowski scored twice.",
+            ("Robert Lewandowski", "memberOf", "Bayern Munich"),
+            ("Robert Lewandowski", "memberOf", "Bayern"),
+        ),
+    ],
+)
+def test_roles_nationalities_and_clubs(nlp, text, expected, unexpected):
+    found = facts(nlp, text)
+    assert expected in found
+    assert unexpected not in found
+
+
+def test_a_club_named_by_its_city_before_a_position_is_an_organisation(nlp):
+    entities = {e.name: e for e in extract(nlp, "Dortmund keeper Roman Weidenfeller was the hero.").entities}
+    assert not entities["Dortmund"].cls.endswith(("#City", "#Place"))
+    assert ("Roman Weidenfeller", "memberOf", "Dortmund") in facts(
+        nlp, "Dortmund keeper Roman Weidenfeller was the hero."
+    )
+
+
+def test_a_nationality_word_is_a_surface_form_of_its_country(nlp):
+    """ "Soviet historian Roy Medvedev": the Soviet Union's node can be found as "Soviet"."""
+    extraction = extract(nlp, "The order was disclosed in a work by dissident Soviet historian Roy Medvedev.")
+    union = next(e for e in extraction.entities if e.name == "Soviet Union")
+    assert "Soviet" in union.forms
+    assert not any(e.name == "Soviet" for e in extraction.entities)
+
+
+def test_ner_running_into_of_is_trimmed(nlp):
+    text = "Nabucco currently has six shareholders -- OMV of Austria, MOL of Hungary and RWE of Germany."
+    names = {e.name for e in extract(nlp, text).entities}
+    assert "OMV" in names
+    assert not any(name.endswith(" of") for name in names)

@@ -216,3 +216,9 @@ def international_organizations() -> frozenset[str]:
     (the known institutions and news organisations, and the UN's and EU's bodies)."""
     names = _normalised_names("data/institutions.txt") | news_outlets()
     return names | {"un", "united nations", "eu", "european union", "nato", "red cross", "unhcr", "unicef"}
+
+
+@cache
+def club_words() -> frozenset[str]:
+    """Every word of the known clubs' names ("bayern", "dortmund", "schalke", …), lower case."""
+    return frozenset(word for name in _normalised_names("data/clubs.txt") for word in name.split())

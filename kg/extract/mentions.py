@@ -25,6 +25,7 @@ from kg.extract.lexicon import (
     ORGANIZATION_DESCRIPTIONS,
     ORGANIZATION_NAME_ENDINGS,
     PARTY_NAME_WORDS,
+    club_words,
     known_acronyms,
     news_outlets,
     political_parties,
@@ -212,6 +213,24 @@ class ArticleEntities:
         self._mention_starts[key].append(start)
         return key
 
+    def organization_named(self, name: str) -> str | None:
+        """The article's one organisation that ``name`` names: the same name, or the one whose
+        name has it for a word ("Bayern" → "Bayern Munich", which then has "Bayern" as a form)."""
+        identity = normalise_name(name)
+        if identity in self._classes:
+            return identity
+        fuller = [
+            key
+            for key in self._classes
+            if COARSE_CLASS.get(self._classes[key]) == "organization"
+            and identity
+            and identity in self._identities[key].split()
+        ]
+        if len(fuller) != 1:
+            return None
+        self.add_form(fuller[0], name)
+        return fuller[0]
+
     def country(self, code: str, token: Token | None = None) -> str:
         """The key of a country, adding it when the article names it only by a demonym
         ("German Chancellor Angela Merkel" → Germany)."""
@@ -237,6 +256,14 @@ class ArticleEntities:
 
     def entities(self) -> tuple[Entity, ...]:
         """The article's entities as records."""
+        for ent in self.doc.ents:
+            # "Soviet" in "Soviet historian Roy Medvedev" is how this article names the Soviet
+            # Union, whichever rule brought the country in.
+            if ent.label_ == "NORP":
+                country = find_demonym(ent.text)
+                key = "country:" + country.code if country is not None else ""
+                if key in self._classes and ent.text not in self._forms[key]:
+                    self._forms[key][ent.text] = 1
         return tuple(
             Entity(
                 key=key,
@@ -327,7 +354,12 @@ def trim_mention(ent: Span) -> Span | None:
     """
     start, end = ent.start, ent.end
     doc = ent.doc
-    while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct and doc[end - 1].text != "."):
+    while end > start and (
+        doc[end - 1].tag_ == "POS"
+        or doc[end - 1].is_punct
+        and doc[end - 1].text != "."
+        or doc[end - 1].lower_ in {"of", "and", "the"}  # "OMV of", NER running into the next phrase
+    ):
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
@@ -407,7 +439,7 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 
 
 def _vote_label(span: Span) -> str:
-    if _has_organization_title(span):
+    if _has_organization_title(span) or _names_club(span):
         return "ORG"
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
         return "PERSON"
@@ -442,12 +474,51 @@ def _has_organization_title(span: Span) -> bool:
     return (
         before.pos_ == "NOUN"
         and before.lower_ in ORGANIZATION_DESCRIPTIONS
-        and span.start <= before.head.i < span.end
+        # "magazine" modifies the name, or the parser set the name beside it as an apposition
+        and (
+            span.start <= before.head.i < span.end
+            or span.root.dep_ == "appos"
+            and span.root.head.i == before.i
+        )
     )
 
 
 def _vote_weight(span: Span) -> float:
-    return 3.0 if _has_role_title(span) or _has_organization_title(span) else 1.0
+    return 3.0 if _has_role_title(span) or _has_organization_title(span) or _names_club(span) else 1.0
+
+
+# Positions in a sports team: a city's name before one of them is its club's ("Dortmund keeper").
+SPORTS_ROLES = {
+    "player",
+    "striker",
+    "midfielder",
+    "goalkeeper",
+    "keeper",
+    "defender",
+    "forward",
+    "winger",
+    "attacker",
+    "coach",
+    "captain",
+    "teammate",
+    "squad",
+}
+
+
+def _names_club(span: Span) -> bool:
+    """ "Dortmund keeper Roman Weidenfeller", "Augsburg's new coach", "his Nuremberg squad": a
+    place's name written before a position in a team names the team."""
+    if span.label_ not in {"GPE", "LOC"} or find_country(span.text) is not None:
+        return False
+    doc = span.doc
+    i = span.end
+    if i < len(doc) and doc[i].tag_ == "POS":
+        i += 1
+    while i < len(doc) and i - span.end < 4 and doc[i].dep_ in {"amod", "compound"} and doc[i].head.i > i:
+        if doc[i].lower_ in SPORTS_ROLES:
+            return True  # "Dortmund striker Robert Lewandowski"
+        i += 1
+    return i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].lower_ in SPORTS_ROLES
 
 
 def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
@@ -662,6 +733,7 @@ def title_before(span: Span) -> Title | None:
     nationalities: list[str] = []
     organizations: list[Token] = []
     title_words: list[Token] = []
+    sports = words[-1].lower_ in SPORTS_ROLES  # "Dortmund keeper": the city's name is its club's
     for token in words:
         country = find_country(token.text) if token.ent_type_ == "GPE" else None
         demonym = nationality(token) if country is None else None
@@ -672,7 +744,7 @@ def title_before(span: Span) -> Title | None:
             countries.append(country.code)
             if token.text.replace(".", "") in {"US", "UK"}:
                 nationalities.append(country.code)  # "US actor Tom Hanks", but "Russia expert X"
-        elif token.ent_type_ == "ORG" and kind != "minister":
+        elif token.ent_type_ == "ORG" and kind != "minister" or sports and token.ent_type_ in {"GPE", "LOC"}:
             organizations.append(token)
         elif token.lower_ in {"new", "then", "current", "newly", "elected"} and not title_words:
             continue
@@ -682,7 +754,7 @@ def title_before(span: Span) -> Title | None:
         return None
     unnamed: list[Token] = []
     for token in title_words[:-1]:
-        if _unnamed_holder_word(token):
+        if unnamed_holder_word(token, sports):
             if unnamed and unnamed[-1].i != token.i - 1:
                 break  # one name only
             unnamed.append(token)
@@ -742,11 +814,14 @@ _TITLE_ADJECTIVES = {
 }
 
 
-def _unnamed_holder_word(token: Token) -> bool:
-    """A word of a title that names where the role is held though NER found no name there."""
-    if token.pos_ != "PROPN" or token.ent_type_ or not token.text[:1].isupper():
+def unnamed_holder_word(token: Token, sports: bool = False) -> bool:
+    """A word of a title that names where the role is held though NER found no name there (with
+    ``sports``, a city's name too: "Dortmund keeper")."""
+    if token.ent_type_ or not token.text[:1].isupper():
         return False
-    if token.lower_ in _TITLE_ADJECTIVES or token.lower_ in role_words():
+    if sports and (find_city(token.text) or token.lower_ in club_words()):
+        return True  # "Bayern striker", "Dortmund keeper", whatever the tagger made of the word
+    if token.pos_ != "PROPN" or token.lower_ in _TITLE_ADJECTIVES or token.lower_ in role_words():
         return False
     return not (find_demonym(token.text) or find_city(token.text) or find_country(token.text))
 

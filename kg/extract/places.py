@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from kg.extract.finder import PLACES, FinderBase
-from kg.extract.lexicon import GOVERNMENT_NOUNS, NEWS_NOUNS, ORGANIZATION_NOUNS, international_organizations
+from kg.extract.lexicon import (
+    GOVERNMENT_NOUNS,
+    NEWS_NOUNS,
+    ORGANIZATION_DESCRIPTIONS,
+    ORGANIZATION_NOUNS,
+    international_organizations,
+)
 from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
@@ -257,6 +263,10 @@ class PlaceRules(FinderBase):
             inside.add(ent.root.head.i)  # "Pakistan's Inter-Services Intelligence agency"
         chain: list[Token] = []
         i = ent.start - 1
+        described = i >= 0 and self.doc[i].lower_ in ORGANIZATION_DESCRIPTIONS
+        if described and ent.root.dep_ == "appos" and ent.root.head.i == i:
+            inside.add(i)  # "the US magazine Newsweek", parsed as a name in apposition to "magazine"
+            i -= 1
         while i >= 0:
             token = self.doc[i]
             if token.tag_ != "POS":
@@ -269,7 +279,7 @@ class PlaceRules(FinderBase):
                 inside.add(i)
             i -= 1
         words = {t.lower_ for t in chain} | {t.lower_ for t in ent} | {self.doc[j].lower_ for j in inside}
-        says_organization = bool(words & (ORGANIZATION_NOUNS | ORGANIZATION_WORDS))
+        says_organization = bool(words & (ORGANIZATION_DESCRIPTIONS | ORGANIZATION_WORDS))
         found: list[str] = []
         for token in chain:
             key = self.entities.key_at(token)

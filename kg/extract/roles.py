@@ -14,7 +14,15 @@ from spacy.tokens import Span, Token
 from kg.extract.actions import is_hedged
 from kg.extract.finder import PLACES, FinderBase
 from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
-from kg.extract.mentions import ArticleEntities, Title, nationality, organization_class, title_before
+from kg.extract.mentions import (
+    SPORTS_ROLES,
+    ArticleEntities,
+    Title,
+    nationality,
+    organization_class,
+    title_before,
+    unnamed_holder_word,
+)
 from kg.gazetteer import find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
@@ -119,12 +127,32 @@ class RoleRules(FinderBase):
             return
         position = _position_text(role, self.entities)
         yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
+        if kind == "employee" and role.lower_ == "director":
+            # "Michael Quante, director of the German Society for Philosophy" heads it; a
+            # "director of the China program at the Stimson Center" works for the centre.
+            for prep in role.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for obj in prep.children:
+                        headed = self.entities.key_at(obj) if obj.dep_ == "pobj" else None
+                        if headed in holders and self.coarse(headed) == "organization":
+                            yield from self._holder_relations(
+                                person, "head", headed, position, role, 0.8, rule
+                            )
+                            holders = [h for h in holders if h != headed]
         for holder in holders:
             if kind is not None:
                 yield from self._holder_relations(person, kind, holder, position, role, 0.85, rule)
-            elif self.coarse(holder) == "country" and kinds[0] in CITIZEN_KINDS:
+            elif self.coarse(holder) == "country" and kinds[0] in CITIZEN_KINDS | {"head"}:
                 # "Italy's former intelligence chief": the office is gone, the nationality is not.
                 yield self.relation(person, KG.citizenOf, holder, role, 0.75, rule)
+        citizen = {h for h in holders if self.coarse(h) == "country" and kinds[0] in CITIZEN_KINDS}
+        for modifier in role.lefts:
+            # "Moses Asonya, a retired Ugandan athlete": the nationality of whoever holds the role.
+            country = nationality(modifier) if modifier.dep_ in {"amod", "compound"} else None
+            if country is not None:
+                key = self.entities.country(country.code, modifier)
+                if key not in citizen:
+                    yield self.relation(person, KG.citizenOf, key, role, 0.7, rule)
         for extra in roles[1:]:
             # "a professor at Queens College and honorary president of the Socialist International"
             if any(c.dep_ in {"prep", "poss"} for c in extra.children):
@@ -149,6 +177,12 @@ class RoleRules(FinderBase):
                 key = self.entities.country(country.code, token) if country else None
             if key is None and token.lower_ in {"country", "nation"}:
                 key = self.resolve_description(token)
+            sports = via == "compound" and role.lower_ in SPORTS_ROLES
+            if key is None and sports and unnamed_holder_word(token, True):
+                # "Dortmund keeper Roman Weidenfeller": the club NER did not name
+                key = self.entities.organization_named(token.text) or self.entities.add_derived(
+                    token.text, KG.Organization, normalise_name(token.text), [token]
+                )
             if key is not None and key not in {k for _, k, _ in found}:
                 found.append((depth, key, via))
         if nested and any(via == "at" for _, _, via in found):
@@ -163,7 +197,9 @@ class RoleRules(FinderBase):
         if prop is None:
             return
         if kind == "head" and coarse == "country" and _bare_position(position) not in {"leader", "head"}:
-            # "Libyan leader Gadhafi" leads the country; "Russian opposition leader Navalny" does not.
+            # "Libyan leader Gadhafi" leads the country; "Russian opposition leader Navalny" does
+            # not, but is Russian.
+            yield self.relation(person, KG.citizenOf, holder, role, confidence * 0.9, rule)
             return
         yield self.relation(person, prop, holder, role, confidence, rule)
         if coarse == "country" and kind in CITIZEN_KINDS:
@@ -231,7 +267,7 @@ class RoleRules(FinderBase):
             # "Gazprom CEO Alexei Miller": a name NER missed, which the title says is an organisation.
             name = " ".join(t.text for t in title.unnamed)
             identity = normalise_name(name)
-            named = identity if identity in self.entities.keys() else None  # named elsewhere in the article
+            named = self.entities.organization_named(name)  # named elsewhere in the article
             holders.append(
                 named or self.entities.add_derived(name, organization_class(name), identity, title.unnamed)
             )
