@@ -264,6 +264,12 @@ class ArticleEntities:
                 key = "country:" + country.code if country is not None else ""
                 if key in self._classes and ent.text not in self._forms[key]:
                     self._forms[key][ent.text] = 1
+        for key, cls in self._classes.items():
+            if COARSE_CLASS.get(cls) == "organization":
+                for form in list(self._forms[key]):
+                    short = _without_nationality(form)
+                    if short is not None and short not in self._forms[key]:
+                        self._forms[key][short] = 1
         return tuple(
             Entity(
                 key=key,
@@ -345,6 +351,21 @@ class ArticleEntities:
                     # descriptions ("Bayern Munich striker") are not.
                     if title is not None and title.kind and self.doc[title.start : start].text.istitle():
                         self.add_form(key, self.doc[title.start : end].text)
+
+
+def _without_nationality(name: str) -> str | None:
+    """The name an organisation goes by at home, without the nationality in front ("Nigerian
+    Human Rights Commission" → "Human Rights Commission", "British Parliament" → "Parliament"),
+    or None when the name does not start with one."""
+    first, _, rest = name.partition(" ")
+    if not rest or find_demonym(first) is None or find_country(first) is not None:
+        return None
+    words = rest.split()
+    if not all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words):
+        return None
+    if len(words) == 1 and words[0] not in GOVERNMENT_NAME_WORDS:
+        return None  # "German Marshall": not a name of its own
+    return rest
 
 
 def trim_mention(ent: Span) -> Span | None:
