@@ -280,3 +280,24 @@ def find_us_state(name: str) -> str | None:
     """
     text = name.strip()
     return _us_states().get(text.lower()) or _us_states().get(normalise_name(text))
+
+
+@cache
+def _subdivisions() -> dict[str, frozenset[str]]:
+    """Normalised name of a state, province or region (ISO 3166-2, from pycountry) → the codes of
+    the countries that have one by that name."""
+    found: dict[str, set[str]] = {}
+    for subdivision in pycountry.subdivisions:
+        found.setdefault(normalise_name(subdivision.name), set()).add(subdivision.country_code)
+    return {name: frozenset(codes) for name, codes in found.items()}
+
+
+def subdivision_countries(name: str) -> frozenset[str]:
+    """The codes of the countries with a state, province or region of this name.
+
+    >>> sorted(subdivision_countries("Punjab"))
+    ['IN', 'PK']
+    >>> sorted(subdivision_countries("Saarland"))
+    ['DE']
+    """
+    return _subdivisions().get(normalise_name(name), frozenset())

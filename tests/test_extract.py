@@ -542,3 +542,17 @@ def test_ner_running_into_of_is_trimmed(nlp):
     names = {e.name for e in extract(nlp, text).entities}
     assert "OMV" in names
     assert not any(name.endswith(" of") for name in names)
+
+
+def test_a_state_lies_in_the_one_country_of_the_article_that_has_it(nlp):
+    """ISO 3166-2 names the states; Limburg is a province of Belgium and of the Netherlands, so
+    the article decides."""
+    assert ("Uttar Pradesh", "locatedIn", "India") in facts(
+        nlp, "Floods hit Uttar Pradesh on Monday, officials in India said."
+    )
+    one = facts(nlp, "Floods hit the province of Limburg on Monday, officials in Belgium said.")
+    assert ("Limburg", "locatedIn", "Belgium") in one
+    both = facts(
+        nlp, "Floods hit the province of Limburg on Monday, officials in Belgium and the Netherlands said."
+    )
+    assert not any(s == "Limburg" and p == "locatedIn" for s, p, _ in both)

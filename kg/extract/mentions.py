@@ -32,7 +32,16 @@ from kg.extract.lexicon import (
     role_kinds,
     role_words,
 )
-from kg.gazetteer import City, Country, find_city, find_country, find_demonym, find_us_state, normalise_name
+from kg.gazetteer import (
+    City,
+    Country,
+    find_city,
+    find_country,
+    find_demonym,
+    find_us_state,
+    normalise_name,
+    subdivision_countries,
+)
 from kg.ontology import KG
 from kg.records import Entity
 
@@ -464,6 +473,8 @@ def _vote_label(span: Span) -> str:
         return "ORG"
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
         return "PERSON"
+    if span.label_ == "ORG" and len(span) > 1 and subdivision_countries(span.text):
+        return "GPE"  # "Uttar Pradesh" read as an organisation
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
         # "the Trump administration": the name is a person's, the administration is the organisation.
         return "NAME"

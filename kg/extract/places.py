@@ -15,7 +15,7 @@ from kg.extract.lexicon import (
     ORGANIZATION_NOUNS,
     international_organizations,
 )
-from kg.gazetteer import find_city, find_country, find_demonym, normalise_name
+from kg.gazetteer import find_city, find_country, find_demonym, normalise_name, subdivision_countries
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -374,18 +374,25 @@ class PlaceRules(FinderBase):
         return city is not None and large != "country:" + city.country_code
 
     def find_city_countries(self) -> Iterator[Relation]:
-        """A city the article names lies in the country GeoNames puts it in, when the article names
-        that country too ("… in Hamburg … Germany"); the evidence is the city's first sentence."""
+        """A city the article names lies in the country GeoNames puts it in, and a state or
+        province in the one country of the article that has one by that name (ISO 3166-2), when
+        the article names that country too ("… in Hamburg … Germany", "Punjab … Pakistan"); the
+        evidence is the place's first sentence."""
+        named = {key.removeprefix("country:") for key in self.entities.keys() if key.startswith("country:")}
         for key in self.entities.keys():
-            if self.entities.cls(key) != KG.City:
+            cls = self.entities.cls(key)
+            if cls not in {KG.City, KG.Place}:
                 continue
-            city = find_city(self.entities.name(key))
-            country = "country:" + city.country_code if city is not None else None
-            if country is None or country not in self.entities.keys():
-                continue
+            name = self.entities.name(key)
+            city = find_city(name) if cls == KG.City else None
+            if city is not None:
+                codes, confidence = frozenset({city.country_code}) & named, 0.9
+            else:
+                codes, confidence = subdivision_countries(name) & named, 0.8
             first = self.entities.first_mention(key)
-            if first is not None:
-                yield self.relation(key, KG.locatedIn, country, first, 0.9, "gazetteer")
+            if len(codes) == 1 and first is not None:
+                country = "country:" + next(iter(codes))
+                yield self.relation(key, KG.locatedIn, country, first, confidence, "gazetteer")
 
 
 def _is_international(name: str) -> bool:
