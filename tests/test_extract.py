@@ -556,3 +556,18 @@ def test_a_state_lies_in_the_one_country_of_the_article_that_has_it(nlp):
         nlp, "Floods hit the province of Limburg on Monday, officials in Belgium and the Netherlands said."
     )
     assert not any(s == "Limburg" and p == "locatedIn" for s, p, _ in both)
+
+
+def test_a_well_known_organisation_is_based_in_its_country_when_the_article_names_it(nlp):
+    text = "Merkel spoke in the Bundestag on Monday. Germany will vote next year."
+    assert ("Bundestag", "basedIn", "Germany") in facts(nlp, text)
+    assert ("Bundestag", "partOf", "Germany") in facts(nlp, text)
+    # No country named: nothing said about where it is.
+    assert not any(p == "basedIn" for _, p, _ in facts(nlp, "Merkel spoke in the Bundestag on Monday."))
+
+
+def test_a_news_agency_credited_in_a_byline_says_nothing(nlp):
+    text = "Talks in France ended on Monday without a deal.\n\njlw / kms (AP, AFP, dpa)\n"
+    assert not any(s == "AFP" and p == "basedIn" for s, p, _ in facts(nlp, text))
+    said = "Talks in France ended on Monday, AFP reported."
+    assert ("AFP", "basedIn", "France") in facts(nlp, said)

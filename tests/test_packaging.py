@@ -57,6 +57,7 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("kg/_ontology/kg.ttl", "ontology/kg.ttl"),
         ("kg/data/roles.tsv", "kg/data/roles.tsv"),
         ("kg/data/outlets.txt", "kg/data/outlets.txt"),
+        ("kg/data/organization_countries.tsv", "kg/data/organization_countries.tsv"),
     ],
 )
 def test_wheel_contains_resource(wheel: Path, name: str, source: str) -> None:

@@ -24,6 +24,7 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     relations.extend(find_learned_relations(finder, relations))
     # Last: the rules above may add countries the article names only by a demonym.
     relations.extend(finder.find_city_countries())
+    relations.extend(finder.find_known_organization_countries())
     relations.extend(list(finder.countries_of_cities(relations)))
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:

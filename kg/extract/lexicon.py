@@ -222,3 +222,16 @@ def international_organizations() -> frozenset[str]:
 def club_words() -> frozenset[str]:
     """Every word of the known clubs' names ("bayern", "dortmund", "schalke", …), lower case."""
     return frozenset(word for name in _normalised_names("data/clubs.txt") for word in name.split())
+
+
+@cache
+def organization_countries() -> dict[str, str]:
+    """Normalised name of an organisation tied to one country → that country's ISO code (see
+    ``data/organization_countries.tsv``)."""
+    table: dict[str, str] = {}
+    text = resources.files("kg").joinpath("data/organization_countries.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, code = line.split("\t")
+            table[normalise_name(name)] = code.strip()
+    return table

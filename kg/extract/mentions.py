@@ -203,6 +203,10 @@ class ArticleEntities:
         starts = [i for i in self._mention_starts[key] if i < len(self.doc)]
         return self.doc[min(starts)] if starts else None
 
+    def mentions(self, key: str) -> list[Token]:
+        """The first token of every mention of an entity, in text order."""
+        return [self.doc[i] for i in sorted(set(self._mention_starts[key])) if i < len(self.doc)]
+
     def refine_class(self, key: str, cls: URIRef) -> None:
         """Narrow an entity's class from context ("a Washington think tank", "the outlet")."""
         current = self._classes[key]

@@ -14,6 +14,7 @@ from kg.extract.lexicon import (
     ORGANIZATION_DESCRIPTIONS,
     ORGANIZATION_NOUNS,
     international_organizations,
+    organization_countries,
 )
 from kg.gazetteer import find_city, find_country, find_demonym, normalise_name, subdivision_countries
 from kg.ontology import KG
@@ -393,6 +394,36 @@ class PlaceRules(FinderBase):
             if len(codes) == 1 and first is not None:
                 country = "country:" + next(iter(codes))
                 yield self.relation(key, KG.locatedIn, country, first, confidence, "gazetteer")
+
+    def find_known_organization_countries(self) -> Iterator[Relation]:
+        """A well-known organisation tied to one country ("the Bundestag", "Gazprom", "Fidesz")
+        is based in it, when the article names that country too; the evidence is the
+        organisation's first sentence."""
+        table = organization_countries()
+        for key in self.entities.keys():
+            if self.coarse(key) != "organization":
+                continue
+            names = {key.removeprefix("derived:"), normalise_name(self.entities.name(key))}
+            names |= {normalise_name(form) for form in self.entities.forms(key)}
+            codes = {table[name] for name in names if name in table}
+            country = "country:" + codes.pop() if len(codes) == 1 else None
+            in_text = [t for t in self.entities.mentions(key) if not _in_credit_line(t)]
+            if country is None or country not in self.entities.keys() or not in_text:
+                continue
+            first = in_text[0]
+            yield self.relation(key, KG.basedIn, country, first, 0.85, "known-organization")
+            if self.entities.cls(key) == KG.GovernmentBody:
+                yield self.relation(key, KG.partOf, country, first, 0.85, "known-organization")
+
+
+def _in_credit_line(token: Token) -> bool:
+    """Whether a token is in a line that credits sources rather than states anything:
+    "jlw / kms (AP, AFP, dpa)", "(Reuters)"."""
+    sentence = token.sent
+    opening = next((t.i for t in sentence if t.text == "("), None)
+    if opening is None or opening > token.i or opening - sentence.start > 5:
+        return False
+    return not any(t.pos_ in {"VERB", "AUX"} for t in sentence[: opening - sentence.start])
 
 
 def _is_international(name: str) -> bool:
