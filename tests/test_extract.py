@@ -571,3 +571,23 @@ def test_a_news_agency_credited_in_a_byline_says_nothing(nlp):
     assert not any(s == "AFP" and p == "basedIn" for s, p, _ in facts(nlp, text))
     said = "Talks in France ended on Monday, AFP reported."
     assert ("AFP", "basedIn", "France") in facts(nlp, said)
+
+
+def test_a_university_named_for_another_country_is_not_based_there(nlp):
+    text = "Joseph Cicippio was comptroller at the American University of Beirut when he was kidnapped."
+    assert not any(s == "American University of Beirut" and p == "basedIn" for s, p, _ in facts(nlp, text))
+
+
+def test_a_city_written_with_its_state_keeps_that_form(nlp):
+    """American news names a city with its state ("Portland, Ore."); that is a name of the city."""
+    text = "One of Warner's lawyers, Andrew Hall of Miami, Fla., confirmed Tuesday that Warner will settle."
+    miami = next(e for e in extract(nlp, text).entities if e.name == "Miami")
+    assert "Miami, Fla." in miami.forms
+
+
+def test_the_classifier_puts_no_city_in_another_city(nlp):
+    text = (
+        "An urgent call for help went out both from last month's Western economic summit in Paris and "
+        "from Monday's meeting in Brussels of 24 concerned nations."
+    )
+    assert not any(p == "locatedIn" and {s, o} == {"Paris", "Brussels"} for s, p, o in facts(nlp, text))

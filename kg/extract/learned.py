@@ -23,6 +23,7 @@ from spacy.tokens import Span, Token
 from kg.extract.actions import is_hedged
 from kg.extract.mentions import COARSE_CLASS, ArticleEntities
 from kg.extract.relations import RelationFinder
+from kg.gazetteer import find_city
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -152,6 +153,12 @@ def _is_hedged_between(a: Token, b: Token) -> bool:
     return any(t.pos_ in {"VERB", "AUX"} and is_hedged(t) for t in path)
 
 
+def _both_cities(finder: RelationFinder, candidate: Candidate) -> bool:
+    """Whether GeoNames knows both names of a pair as cities."""
+    names = (finder.entities.name(candidate.subject_key), finder.entities.name(candidate.object_key))
+    return all(find_city(name) is not None for name in names)
+
+
 @dataclass(frozen=True)
 class RelationModel:
     """Weights of a multinomial logistic regression over the features above."""
@@ -219,6 +226,8 @@ def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = 
                 continue
             if label == "locatedIn" and finder.entities.cls(candidate.subject_key) == KG.Country:
                 continue  # "Podemos in Spain or Syriza in Greece": a country lies in no other place
+            if label == "locatedIn" and _both_cities(finder, candidate):
+                continue  # "a summit in Paris and a meeting in Brussels": no city lies in another
             prop = LABEL_PROPERTIES[label]
             if prop == KG.livesIn and finder.entities.cls(candidate.object_key) == KG.Country:
                 # "one of the top strategists in Israel": news names a country as a person's

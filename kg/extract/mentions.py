@@ -378,6 +378,10 @@ def _without_nationality(name: str) -> str | None:
         return None
     if len(words) == 1 and words[0] not in GOVERNMENT_NAME_WORDS:
         return None  # "German Marshall": not a name of its own
+    for i, word in enumerate(words[:-1]):
+        place = " ".join(words[i + 1 :])
+        if word in {"of", "in"} and (find_city(place) or find_country(place)):
+            return None  # "American University of Beirut" is not the University of Beirut
     return rest
 
 

@@ -16,7 +16,14 @@ from kg.extract.lexicon import (
     international_organizations,
     organization_countries,
 )
-from kg.gazetteer import find_city, find_country, find_demonym, normalise_name, subdivision_countries
+from kg.gazetteer import (
+    find_city,
+    find_country,
+    find_demonym,
+    find_us_state,
+    normalise_name,
+    subdivision_countries,
+)
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -221,7 +228,11 @@ class PlaceRules(FinderBase):
         if not named_as_organization and (key is None or self.entities.cls(key) == KG.Organization):
             return []  # "German Book Trade", "China Opinion": a country word, not an institution
         country = find_country(name[0].text) or find_demonym(name[0].text)
-        if country is not None:
+        joins = [i for i, t in enumerate(name) if t.lower_ in {"of", "in"}]
+        after = [" ".join(t.text for t in name[i + 1 :]) for i in joins]
+        elsewhere = any(find_city(p) or find_country(p) for p in after if p)
+        if country is not None and not elsewhere:
+            # not "American University of Beirut", which says where it is
             return [self.entities.country(country.code, name[0])]
         # "Supreme Court of India", "Bank of Japan"
         of = next((i for i, t in enumerate(name) if t.lower_ == "of"), None)
@@ -324,6 +335,9 @@ class PlaceRules(FinderBase):
                 and large != "country:" + city.country_code
             ):
                 continue
+            if find_us_state(second.text) is not None:
+                # "Portland, Ore." is how American news names that Portland.
+                self.entities.add_form(small, self.doc[first.start : second.end].text)
             yield self.relation(small, KG.locatedIn, large, first.root, 0.85, "place-comma-place")
 
     def find_places_within(self) -> Iterator[Relation]:
