@@ -591,3 +591,11 @@ def test_the_classifier_puts_no_city_in_another_city(nlp):
         "from Monday's meeting in Brussels of 24 concerned nations."
     )
     assert not any(p == "locatedIn" and {s, o} == {"Paris", "Brussels"} for s, p, o in facts(nlp, text))
+
+
+def test_a_member_of_a_national_party_is_a_citizen_of_its_country(nlp):
+    text = "Germany's parliament met on Monday. Sigmar Gabriel, a member of the SPD, spoke first."
+    found = facts(nlp, text)
+    party = next(o for s, p, o in found if s == "Sigmar Gabriel" and p == "memberOf")
+    assert (party, "basedIn", "Germany") in found
+    assert ("Sigmar Gabriel", "citizenOf", "Germany") in found

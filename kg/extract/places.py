@@ -3,7 +3,9 @@ and which larger place a place lies in."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spacy.tokens import Span, Token
 
@@ -241,6 +243,29 @@ class PlaceRules(FinderBase):
             if country is not None:
                 return [self.entities.country(country.code, name[of + 1])]
         return []
+
+    def citizens_of_national_bodies(self, relations: list[Relation]) -> Iterator[Relation]:
+        """A member or head of a party or a state body of one country is its citizen: "Sigmar
+        Gabriel (SPD)" with the SPD based in Germany → citizenOf Germany."""
+        countries: dict[str, set[str]] = defaultdict(set)
+        for relation in relations:
+            if relation.predicate in {KG.basedIn, KG.partOf} and isinstance(relation.object, str):
+                if self.entities.cls(relation.subject) in {KG.PoliticalParty, KG.GovernmentBody}:
+                    if self.coarse(relation.object) == "country":
+                        countries[relation.subject].add(relation.object)
+        for relation in relations:
+            if relation.predicate not in {KG.memberOf, KG.headOf} or not isinstance(relation.object, str):
+                continue
+            found = countries.get(relation.object, set())
+            if len(found) != 1 or self.coarse(relation.subject) != "person":
+                continue
+            yield replace(
+                relation,
+                predicate=KG.citizenOf,
+                object=next(iter(found)),
+                confidence=round(relation.confidence * 0.9, 2),
+                rule=relation.rule + "+national-body",
+            )
 
     def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
         """An organisation based in a city is based in the city's country too, when the article
