@@ -599,3 +599,9 @@ def test_a_member_of_a_national_party_is_a_citizen_of_its_country(nlp):
     party = next(o for s, p, o in found if s == "Sigmar Gabriel" and p == "memberOf")
     assert (party, "basedIn", "Germany") in found
     assert ("Sigmar Gabriel", "citizenOf", "Germany") in found
+
+
+def test_a_city_named_in_an_article_about_its_club_is_the_club(nlp):
+    text = "Borussia Dortmund beat Schalke 2-1 on Saturday. Dortmund now lead the table by four points."
+    names = {e.name for e in extract(nlp, text).entities}
+    assert "Borussia Dortmund" in names and "Dortmund" not in names

@@ -219,9 +219,15 @@ def international_organizations() -> frozenset[str]:
 
 
 @cache
+def known_clubs() -> frozenset[str]:
+    """Normalised names of well-known sports clubs."""
+    return _normalised_names("data/clubs.txt")
+
+
+@cache
 def club_words() -> frozenset[str]:
     """Every word of the known clubs' names ("bayern", "dortmund", "schalke", …), lower case."""
-    return frozenset(word for name in _normalised_names("data/clubs.txt") for word in name.split())
+    return frozenset(word for name in known_clubs() for word in name.split())
 
 
 @cache

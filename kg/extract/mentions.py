@@ -27,6 +27,7 @@ from kg.extract.lexicon import (
     PARTY_NAME_WORDS,
     club_words,
     known_acronyms,
+    known_clubs,
     news_outlets,
     political_parties,
     role_kinds,
@@ -232,6 +233,11 @@ class ArticleEntities:
         identity = normalise_name(name)
         if identity in self._classes:
             return identity
+        # "VW" of Volkswagen: a well-known short name
+        full = next((n for n in known_acronyms().get(identity, ()) if n in self._classes), None)
+        if full is not None:
+            self.add_form(full, name)
+            return full
         fuller = [
             key
             for key in self._classes
@@ -607,6 +613,10 @@ def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
             if len(mine) == 1 and find_city(group.identity) is None:
                 # "Bayern" of "Bayern Munich": a word NER read as a region opens a club's name.
                 join(group, [o for o in organizations if _is_short_name(group, mine, o, words[o.identity])])
+            elif len(mine) == 1:
+                # "Dortmund" in an article about Borussia Dortmund is the club.
+                clubs = [o for o in organizations if o.identity in known_clubs()]
+                join(group, [o for o in clubs if mine[0] in words[o.identity]])
     for group in named:
         # "SPD" and "Social Democratic Party", "VW" and "Volkswagen": well-known short names.
         full_names = known_acronyms().get(group.identity, ())
