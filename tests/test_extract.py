@@ -605,3 +605,9 @@ def test_a_city_named_in_an_article_about_its_club_is_the_club(nlp):
     text = "Borussia Dortmund beat Schalke 2-1 on Saturday. Dortmund now lead the table by four points."
     names = {e.name for e in extract(nlp, text).entities}
     assert "Borussia Dortmund" in names and "Dortmund" not in names
+
+
+def test_a_deputy_secretary_serves_the_government_without_being_its_minister(nlp):
+    found = facts(nlp, "US Deputy Assistant Secretary of State Matthew Bryza said the summit went well.")
+    assert ("Matthew Bryza", "officialOf", "United States") in found
+    assert ("Matthew Bryza", "ministerOf", "United States") not in found

@@ -415,6 +415,15 @@ def trim_mention(ent: Span) -> Span | None:
     # "MEP Lunacek", "Archaeologist Lutz": NER sometimes takes the title into the name.
     while ent.label_ == "PERSON" and end - start > 1 and doc[start].lower_ in role_kinds():
         start += 1
+    # "Secretary of State Matthew Bryza": the last word of the title, not of the name.
+    if (
+        end - start >= 3
+        and start >= 2
+        and doc[start - 1].lower_ == "of"
+        and doc[start - 2].lower_ in role_kinds()
+        and doc[start].text in {"State", "Defense", "Defence", "Justice", "Health", "Labor", "Labour"}
+    ):
+        start += 1
     # "EU Energy Commissioner Andris Piebalgs": the portfolio is not part of the EU's name.
     if (
         ent.label_ == "ORG"

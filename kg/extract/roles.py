@@ -523,7 +523,9 @@ def _qualified_kind(kind: str, modifiers: set[str]) -> str | None:
         "head",
         "head_of_state",
         "head_of_government",
+        "minister",
     }:
+        # "Deputy Assistant Secretary of State Matthew Bryza" serves the government; he is no minister.
         return "member" if kind == "head" else "official"
     return kind
 
