@@ -611,3 +611,10 @@ def test_a_deputy_secretary_serves_the_government_without_being_its_minister(nlp
     found = facts(nlp, "US Deputy Assistant Secretary of State Matthew Bryza said the summit went well.")
     assert ("Matthew Bryza", "officialOf", "United States") in found
     assert ("Matthew Bryza", "ministerOf", "United States") not in found
+
+
+def test_a_title_before_a_possessive_name_is_read(nlp):
+    text = "Diplomacy still stood a chance, as shown by US Secretary of State John Kerry's Middle East tour."
+    found = facts(nlp, text)
+    assert ("John Kerry", "ministerOf", "United States") in found
+    assert not any(s == "Middle East" for s, _, _ in found)

@@ -890,13 +890,17 @@ def _title_start(span: Span) -> int:
     the name or on each other (compounds, adjectives, possessives, "Secretary of State")."""
     doc = span.doc
     best = span.start
+    # "US Secretary of State John Kerry's tour": the parser may hang the title on the noun the
+    # name belongs to.
+    shared = span.root.head.i if span.label_ == "PERSON" and span.root.dep_ in {"poss", "compound"} else -1
     for start in range(span.start - 1, max(-1, span.start - 8), -1):
         token = doc[start]
         if token.lower_ in {"of", "the", "and", "for"} or token.tag_ == "POS" or token.is_punct:
             continue
         region = range(start, span.end)
         words = doc[start : span.start]
-        if all(t.head.i in region for t in words) and all(_title_word(t) for t in words):
+        hung = all(t.head.i in region or t.head.i == shared for t in words)
+        if hung and all(_title_word(t) and t.ent_type_ != "PERSON" for t in words):
             best = start
         elif not _title_word(token):
             break
