@@ -618,3 +618,10 @@ def test_a_title_before_a_possessive_name_is_read(nlp):
     found = facts(nlp, text)
     assert ("John Kerry", "ministerOf", "United States") in found
     assert not any(s == "Middle East" for s, _, _ in found)
+
+
+def test_a_noble_title_of_a_place_names_a_person(nlp):
+    extraction = extract(nlp, "Britain's Duchess of York topped the list.")
+    duchess = next(e for e in extraction.entities if e.name == "Duchess of York")
+    assert duchess.cls.endswith("#Person")
+    assert not any(r.predicate.endswith("#locatedIn") for r in extraction.relations)

@@ -47,6 +47,7 @@ from kg.ontology import KG
 from kg.records import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+NOBLE_TITLES = {"duke", "duchess", "prince", "princess", "earl", "countess", "lord", "lady", "baron"}
 HONORIFICS = {
     "mr",
     "mrs",
@@ -496,6 +497,8 @@ def _vote_label(span: Span) -> str:
         return "ORG"
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
         return "PERSON"
+    if len(span) > 2 and span[0].lower_ in NOBLE_TITLES and span[1].lower_ == "of":
+        return "PERSON"  # "the Duchess of York" is a person, not York
     if span.label_ == "ORG" and len(span) > 1 and subdivision_countries(span.text):
         return "GPE"  # "Uttar Pradesh" read as an organisation
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
