@@ -625,3 +625,20 @@ def test_a_noble_title_of_a_place_names_a_person(nlp):
     duchess = next(e for e in extraction.entities if e.name == "Duchess of York")
     assert duchess.cls.endswith("#Person")
     assert not any(r.predicate.endswith("#locatedIn") for r in extraction.relations)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Green Party co-leader Cem Özdemir, who spearheaded the vote, has received threats.",
+            ("Cem Özdemir", "memberOf", "Green Party"),
+        ),
+        (
+            "Now she is encouraging the new president of the European Parliament, Jerzy Buzek, to act.",
+            ("Jerzy Buzek", "headOf", "European Parliament"),
+        ),
+    ],
+)
+def test_roles_the_parser_splits(nlp, text, expected):
+    assert expected in facts(nlp, text)

@@ -911,8 +911,8 @@ def _title_start(span: Span) -> int:
 
 
 def _title_word(token: Token) -> bool:
-    if token.tag_ == "POS" or token.lower_ in {"of", "for", "and"}:
-        return True
+    if token.tag_ == "POS" or token.lower_ in {"of", "for", "and", "co", "ex", "vice"}:
+        return True  # "co" of "Green Party co-leader", whatever the parser made of it
     if token.dep_ not in {"compound", "amod", "nmod", "poss", "prep", "pobj", "cc", "conj", "det"}:
         return False
     return token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"} or token.lower_ == "the"

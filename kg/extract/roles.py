@@ -79,7 +79,12 @@ class RoleRules(FinderBase):
                 person = self.entities.key_at(person_token)
                 if person is None or self.coarse(person) != "person":
                     continue
-                if self.entities.key_at(role) is not None:
+                named = self.entities.key_at(role) is not None
+                if named and role.dep_ == "pobj" and role.head.dep_ == "prep":
+                    # "the new president of the European Parliament, Jerzy Buzek": the parser
+                    # set the name beside the organisation rather than the role.
+                    role = role.head.head
+                if self.entities.key_at(role) is not None or role.pos_ != "NOUN":
                     continue
                 linked.add((person, role.i))
                 yield from self._role_relations(person, role, "apposition-role")
