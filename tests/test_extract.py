@@ -642,3 +642,9 @@ def test_a_noble_title_of_a_place_names_a_person(nlp):
 )
 def test_roles_the_parser_splits(nlp, text, expected):
     assert expected in facts(nlp, text)
+
+
+def test_a_coach_titled_with_the_city_of_a_club_in_the_article_works_for_the_club(nlp):
+    text = "Borussia Dortmund were given a tough group on Thursday. Dortmund coach Jürgen Klopp was calm."
+    assert ("Jürgen Klopp", "worksFor", "Borussia Dortmund") in facts(nlp, text)
+    assert "Dortmund" not in {e.name for e in extract(nlp, text).entities}

@@ -246,6 +246,8 @@ class ArticleEntities:
             and identity
             and identity in self._identities[key].split()
         ]
+        if len(fuller) > 1:
+            fuller = [key for key in fuller if key in known_clubs()]  # "Dortmund" → Borussia Dortmund
         if len(fuller) != 1:
             return None
         self.add_form(fuller[0], name)
@@ -619,6 +621,8 @@ def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
             ]
             if join(group, targets):
                 continue
+            if len(mine) == 1 and join(group, _clubs_named_by(mine[0], organizations, words)):
+                continue  # "Dortmund keeper …" in an article about Borussia Dortmund
         if vote in {"GPE", "LOC"}:
             if join(group, [p for p in places if _is_place_part(mine, words[p.identity])]):
                 continue
@@ -627,8 +631,7 @@ def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
                 join(group, [o for o in organizations if _is_short_name(group, mine, o, words[o.identity])])
             elif len(mine) == 1:
                 # "Dortmund" in an article about Borussia Dortmund is the club.
-                clubs = [o for o in organizations if o.identity in known_clubs()]
-                join(group, [o for o in clubs if mine[0] in words[o.identity]])
+                join(group, _clubs_named_by(mine[0], organizations, words))
     for group in named:
         # "SPD" and "Social Democratic Party", "VW" and "Volkswagen": well-known short names.
         full_names = known_acronyms().get(group.identity, ())
@@ -651,6 +654,11 @@ def _merge_groups(groups: dict[str, _Group]) -> dict[str, list[str]]:
         )
         merged[root] = sorted(members)
     return merged
+
+
+def _clubs_named_by(word: str, organizations: list[_Group], words: dict[str, list[str]]) -> list[_Group]:
+    """The well-known clubs of the article with ``word`` in their name."""
+    return [o for o in organizations if o.identity in known_clubs() and word in words[o.identity]]
 
 
 def _is_short_name(group: _Group, mine: list[str], organization: _Group, full: list[str]) -> bool:
