@@ -648,3 +648,26 @@ def test_a_coach_titled_with_the_city_of_a_club_in_the_article_works_for_the_clu
     text = "Borussia Dortmund were given a tough group on Thursday. Dortmund coach Jürgen Klopp was calm."
     assert ("Jürgen Klopp", "worksFor", "Borussia Dortmund") in facts(nlp, text)
     assert "Dortmund" not in {e.name for e in extract(nlp, text).entities}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Harrington, a professor, died Monday night at his home in suburban Larchmont.",
+            ("Harrington", "livesIn", "Larchmont"),
+        ),
+        (
+            "Cem Özdemir is under police protection and has boosted security around his Berlin home.",
+            ("Cem Özdemir", "livesIn", "Berlin"),
+        ),
+    ],
+)
+def test_a_persons_home_is_where_they_live(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+def test_a_home_searched_in_a_city_is_nobodys_residence(nlp):
+    assert not any(
+        p == "livesIn" for _, p, _ in facts(nlp, "Police searched the home of the suspect in Berlin.")
+    )

@@ -29,6 +29,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_affiliations,
             self.find_party_members,
             self.find_birthplaces,
+            self.find_homes,
             self.find_family,
             self.find_government_bodies,
             self.find_organization_places,

@@ -413,6 +413,26 @@ class RoleRules(FinderBase):
                     yield self.relation(subject, prop, obj, token, confidence, "family")
                 return
 
+    def find_homes(self) -> Iterator[Relation]:
+        """ "FBI agents arrived at Sohn's New Jersey home", "died at his home in suburban
+        Larchmont", "Edney invited Khadr to stay at their home in Edmonton" → livesIn."""
+        for token in self.tokens:
+            if token.lower_ not in {"home", "house", "apartment", "residence"} or token.pos_ != "NOUN":
+                continue
+            owners = [c for c in token.children if c.dep_ == "poss"]
+            if len(owners) != 1 or owners[0].lower_ in {"their", "its"}:
+                continue
+            places = [c for c in token.children if c.dep_ == "compound"]
+            places += [o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"]
+            person, sure = self.entity(owners[0])
+            if person is None or self.coarse(person) != "person" or is_hedged(token.head):
+                continue
+            for place_token in places:
+                place = self.entities.key_at(place_token)
+                if place is not None and self.entities.cls(place) in {KG.City, KG.Place}:
+                    yield self.relation(person, KG.livesIn, place, token, round(0.75 * sure, 2), "home-in")
+                    break
+
     def find_birthplaces(self) -> Iterator[Relation]:
         """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
         "Rolling Fork, where Muddy Waters was born", "Thomas is a native of Chisholm" → bornIn."""
