@@ -63,6 +63,7 @@ def _add_known_organizations(nlp: Language) -> None:
     ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", name="kg_known_organizations", after="ner"))
     ruler.add_patterns([{"label": "ORG", "pattern": name} for name in sorted(_known_organization_names())])
     nlp.add_pipe("kg_known_organization_labels", after="kg_known_organizations")
+    nlp.add_pipe("kg_source_lines", after="kg_known_organization_labels")
 
 
 # Labels NER gives a known organisation's name by mistake: those are corrected ("the Bundestag"
@@ -123,6 +124,21 @@ def relabel_known_organizations(doc: Doc) -> Doc:
             changed = True
     if changed:
         doc.ents = ents
+    return doc
+
+
+@Language.component("kg_source_lines")
+def split_source_lines(doc: Doc) -> Doc:
+    """ "Guatemala City Teleonce Television in Spanish 0400 GMT": the city and the broadcaster of
+    a monitored report are two names (see :mod:`kg.extract.sources`)."""
+    if "GMT" not in doc.text:
+        return doc
+    from kg.extract.sources import source_lines
+
+    ents = list(doc.ents)
+    for city, source in source_lines(doc):
+        ents = [e for e in ents if e.end <= city.start or e.start >= source.end] + [city, source]
+    doc.ents = sorted(ents, key=lambda e: e.start)
     return doc
 
 

@@ -671,3 +671,26 @@ def test_a_home_searched_in_a_city_is_nobodys_residence(nlp):
     assert not any(
         p == "livesIn" for _, p, _ in facts(nlp, "Police searched the home of the suspect in Berlin.")
     )
+
+
+@pytest.mark.parametrize(
+    "text, source, city",
+    [
+        (
+            "PA2904034294 Guatemala City Teleonce Television in Spanish 0400 GMT 26 Apr 94",
+            "Teleonce Television",
+            "Guatemala City",
+        ),
+        ("LD2804174994 Moscow INTERFAX in English 1601 GMT 28 Apr 94", "INTERFAX", "Moscow"),
+        (
+            "(Editorial Report) Panama City Circuito RPC Television in Spanish at 0200 GMT on 9 March",
+            "Circuito RPC Television",
+            "Panama City",
+        ),
+    ],
+)
+def test_the_source_line_of_a_monitored_report_names_the_source_and_its_city(nlp, text, source, city):
+    extraction = extract(nlp, text)
+    names = {e.name: e for e in extraction.entities}
+    assert names[source].cls.endswith("#NewsOrganization")
+    assert (source, "basedIn", city) in facts(nlp, text)

@@ -18,6 +18,7 @@ from kg.extract.lexicon import (
     international_organizations,
     organization_countries,
 )
+from kg.extract.sources import source_lines
 from kg.gazetteer import (
     find_city,
     find_country,
@@ -433,6 +434,17 @@ class PlaceRules(FinderBase):
             if len(codes) == 1 and first is not None:
                 country = "country:" + next(iter(codes))
                 yield self.relation(key, KG.locatedIn, country, first, confidence, "gazetteer")
+
+    def find_source_cities(self) -> Iterator[Relation]:
+        """ "Moscow INTERFAX in English 1601 GMT": the source of a monitored report is based in
+        the city its source line names."""
+        for city_span, source_span in source_lines(self.doc):
+            city, source = self.entities.key_at(city_span.root), self.entities.key_at(source_span.root)
+            if city is None or source is None or self.coarse(source) != "organization":
+                continue
+            self.entities.refine_class(source, KG.NewsOrganization)  # it broadcast or wrote the report
+            if self.entities.cls(city) in PLACES and self.coarse(city) != "country":
+                yield self.relation(source, KG.basedIn, city, source_span.root, 0.85, "source-line")
 
     def find_known_organization_countries(self) -> Iterator[Relation]:
         """A well-known organisation tied to one country ("the Bundestag", "Gazprom", "Fidesz")

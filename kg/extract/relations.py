@@ -34,6 +34,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_government_bodies,
             self.find_organization_places,
             self.find_organization_countries,
+            self.find_source_cities,
             self.find_place_hierarchy,
             self.find_places_within,
             self.find_killings,

@@ -1,0 +1,47 @@
+"""Source lines of monitored broadcasts and agency reports.
+
+Translations of foreign media (BBC Monitoring, the US Open Source Center and its predecessor FBIS)
+head each item with the city of the source, the source and the language of the original:
+
+    PA2904034294 Guatemala City Teleonce Television in Spanish 0400 GMT 26 Apr 94
+    LD2804174994 Moscow INTERFAX in English 1601 GMT 28 Apr 94
+
+NER reads "Guatemala City Teleonce Television" as one organisation; the city and the source are
+two names, and the source is based in the city.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from kg.gazetteer import find_city
+
+# The capitalised words before "in <Language> [at] HHMM GMT".
+_SOURCE_LINE = re.compile(
+    r"(?<![\w-])((?:[A-Z](?:[A-Za-z.']|-\w)*\s+){1,9}?)in\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:at\s+)?\d{4}\s+GMT\b"
+)
+MAX_CITY_WORDS = 3
+
+
+def source_lines(doc: Doc) -> list[tuple[Span, Span]]:
+    """(city, source) of every source line in ``doc``: the longest run of opening words that
+    GeoNames knows as a city, and the rest of the words before "in <Language>"."""
+    found: list[tuple[Span, Span]] = []
+    for match in _SOURCE_LINE.finditer(doc.text):
+        words = match.group(1).split()
+        for size in range(min(MAX_CITY_WORDS, len(words) - 1), 0, -1):
+            city = " ".join(words[:size])
+            if find_city(city) is None:
+                continue
+            start = match.start(1)
+            city_end = start + len(city)
+            source_start = doc.text.index(words[size], city_end)
+            source_end = match.start(1) + len(match.group(1).rstrip())
+            city_span = doc.char_span(start, city_end, label="GPE")
+            source_span = doc.char_span(source_start, source_end, label="ORG")
+            if city_span is not None and source_span is not None:
+                found.append((city_span, source_span))
+            break
+    return found
