@@ -130,14 +130,16 @@ def relabel_known_organizations(doc: Doc) -> Doc:
 @Language.component("kg_source_lines")
 def split_source_lines(doc: Doc) -> Doc:
     """ "Guatemala City Teleonce Television in Spanish 0400 GMT": the city and the broadcaster of
-    a monitored report are two names (see :mod:`kg.extract.sources`)."""
-    if "GMT" not in doc.text:
-        return doc
-    from kg.extract.sources import source_lines
+    a monitored report are two names; "BANGKOK, Thailand (AP)": a dateline names two places (see
+    :mod:`kg.extract.sources`)."""
+    from kg.extract.sources import datelines, source_lines
 
+    found = datelines(doc) + (source_lines(doc) if "GMT" in doc.text else [])
+    if not found:
+        return doc
     ents = list(doc.ents)
-    for city, source in source_lines(doc):
-        ents = [e for e in ents if e.end <= city.start or e.start >= source.end] + [city, source]
+    for first, second in found:
+        ents = [e for e in ents if e.end <= first.start or e.start >= second.end] + [first, second]
     doc.ents = sorted(ents, key=lambda e: e.start)
     return doc
 

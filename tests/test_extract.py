@@ -694,3 +694,20 @@ def test_the_source_line_of_a_monitored_report_names_the_source_and_its_city(nlp
     names = {e.name: e for e in extraction.entities}
     assert names[source].cls.endswith("#NewsOrganization")
     assert (source, "basedIn", city) in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, place, region",
+    [
+        ("BANGKOK, Thailand (AP)\nPolice arrested ten men on Monday.", "Bangkok", "Thailand"),
+        ("HIGH ISLAND, Texas (AP) _ A storm hit the coast.", "HIGH ISLAND", "Texas"),
+        ("EAST LANSING, Mich.\nA fire broke out on Monday.", "East Lansing", "Michigan"),
+    ],
+)
+def test_a_dateline_in_capitals_names_a_place_in_its_region(nlp, text, place, region):
+    assert (place, "locatedIn", region) in facts(nlp, text)
+
+
+def test_a_heading_in_capitals_is_no_dateline(nlp):
+    text = "E.ON, RWE and Vattenfall sue German government\n\nThe companies want compensation."
+    assert not any(p == "locatedIn" for _, p, _ in facts(nlp, text))

@@ -1,4 +1,4 @@
-"""Source lines of monitored broadcasts and agency reports.
+"""Source lines of monitored broadcasts and datelines of agency reports.
 
 Translations of foreign media (BBC Monitoring, the US Open Source Center and its predecessor FBIS)
 head each item with the city of the source, the source and the language of the original:
@@ -8,6 +8,13 @@ head each item with the city of the source, the source and the language of the o
 
 NER reads "Guatemala City Teleonce Television" as one organisation; the city and the source are
 two names, and the source is based in the city.
+
+Agency reports open with a dateline in capitals, the city and its country or state:
+
+    BANGKOK, Thailand (AP)
+    EAST LANSING, Mich.
+
+which the small English pipeline seldom reads as places.
 """
 
 from __future__ import annotations
@@ -16,13 +23,18 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kg.gazetteer import find_city
+from kg.gazetteer import find_city, find_country, find_us_state
 
 # The capitalised words before "in <Language> [at] HHMM GMT".
 _SOURCE_LINE = re.compile(
     r"(?<![\w-])((?:[A-Z](?:[A-Za-z.']|-\w)*\s+){1,9}?)in\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?:at\s+)?\d{4}\s+GMT\b"
 )
 MAX_CITY_WORDS = 3
+# A line that opens with a place in capitals, a comma and a country or state.
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3}), ([A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2})"
+    r"(?=[ \t]*(?:\(|--|_|,|$))"
+)
 
 
 def source_lines(doc: Doc) -> list[tuple[Span, Span]]:
@@ -44,4 +56,18 @@ def source_lines(doc: Doc) -> list[tuple[Span, Span]]:
             if city_span is not None and source_span is not None:
                 found.append((city_span, source_span))
             break
+    return found
+
+
+def datelines(doc: Doc) -> list[tuple[Span, Span]]:
+    """(place, country or state) of every dateline in ``doc``: "BANGKOK, Thailand (AP)"."""
+    found: list[tuple[Span, Span]] = []
+    for match in _DATELINE.finditer(doc.text):
+        place, region = match.group(1), match.group(2)
+        if len(place.replace(" ", "")) < 3 or not (find_country(region) or find_us_state(region)):
+            continue
+        place_span = doc.char_span(match.start(1), match.end(1), label="GPE")
+        region_span = doc.char_span(match.start(2), match.end(2), label="GPE")
+        if place_span is not None and region_span is not None:
+            found.append((place_span, region_span))
     return found
