@@ -711,3 +711,13 @@ def test_a_dateline_in_capitals_names_a_place_in_its_region(nlp, text, place, re
 def test_a_heading_in_capitals_is_no_dateline(nlp):
     text = "E.ON, RWE and Vattenfall sue German government\n\nThe companies want compensation."
     assert not any(p == "locatedIn" for _, p, _ in facts(nlp, text))
+
+
+def test_the_kind_of_place_is_not_part_of_its_name(nlp):
+    names = {
+        e.name
+        for e in extract(
+            nlp, "This small mosque in Berlin's Moabit district celebrates its anniversary."
+        ).entities
+    }
+    assert "Moabit" in names and "Moabit district" not in names

@@ -47,6 +47,7 @@ from kg.ontology import KG
 from kg.records import Entity
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC"}
+PLACE_KINDS = {"district", "province", "region", "state", "area", "county", "city", "town", "village"}
 NOBLE_TITLES = {"duke", "duchess", "prince", "princess", "earl", "countess", "lord", "lady", "baron"}
 HONORIFICS = {
     "mr",
@@ -410,6 +411,11 @@ def trim_mention(ent: Span) -> Span | None:
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
         start += 1
+    # "Berlin's Moabit district", "the Saarland state": the kind of place is not its name.
+    while ent.label_ in {"GPE", "LOC"} and end - start > 1 and doc[end - 1].lower_ in PLACE_KINDS:
+        if not doc[end - 1].is_lower:
+            break
+        end -= 1
     if start < end and doc[start].lower_ == "the":
         if doc[start].text == "the" or doc[start].is_sent_start or end - start == 1:
             start += 1
