@@ -721,3 +721,12 @@ def test_the_kind_of_place_is_not_part_of_its_name(nlp):
         ).entities
     }
     assert "Moabit" in names and "Moabit district" not in names
+
+
+def test_a_name_with_an_age_is_a_person_living_in_the_town_and_state_given(nlp):
+    text = "Marie Magdefrau Ferraro, 50, of Bethany, Conn., was shot to death Thursday."
+    found = facts(nlp, text)
+    ferraro = next(e for e in extract(nlp, text).entities if e.name == "Marie Magdefrau Ferraro")
+    assert ferraro.cls.endswith("#Person")
+    assert ("Marie Magdefrau Ferraro", "livesIn", "Bethany") in found
+    assert ("Marie Magdefrau Ferraro", "livesIn", "Connecticut") in found

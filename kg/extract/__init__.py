@@ -27,6 +27,7 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     relations.extend(finder.find_known_organization_countries())
     relations.extend(list(finder.countries_of_cities(relations)))
     relations.extend(list(finder.citizens_of_national_bodies(relations)))
+    relations.extend(list(finder.regions_of_homes(relations)))
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:
         key = (relation.subject, relation.predicate, relation.object, relation.start_char)

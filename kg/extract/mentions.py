@@ -503,7 +503,7 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 def _vote_label(span: Span) -> str:
     if _has_organization_title(span) or _names_club(span):
         return "ORG"
-    if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span):
+    if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span) or _has_age(span):
         return "PERSON"
     if len(span) > 2 and span[0].lower_ in NOBLE_TITLES and span[1].lower_ == "of":
         return "PERSON"  # "the Duchess of York" is a person, not York
@@ -513,6 +513,15 @@ def _vote_label(span: Span) -> str:
         # "the Trump administration": the name is a person's, the administration is the organisation.
         return "NAME"
     return span.label_
+
+
+def _has_age(span: Span) -> bool:
+    """ "Marie Magdefrau Ferraro, 50, of Bethany": a name followed by an age is a person's."""
+    doc = span.doc
+    if span.end + 2 >= len(doc) or doc[span.end].text != "," or doc[span.end + 2].text != ",":
+        return False
+    age = doc[span.end + 1].text
+    return age.isdigit() and 0 < int(age) < 120 and len(span) > 1
 
 
 def _has_role_title(span: Span) -> bool:

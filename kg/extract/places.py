@@ -268,6 +268,24 @@ class PlaceRules(FinderBase):
                 rule=relation.rule + "+national-body",
             )
 
+    def regions_of_homes(self, relations: list[Relation]) -> Iterator[Relation]:
+        """Whoever lives in a place lives in the region the same sentence writes it with: "Marie
+        Ferraro, 50, of Bethany, Conn." lives in Bethany and in Connecticut."""
+        regions = {
+            (r.subject, r.sentence): r.object
+            for r in relations
+            if r.predicate == KG.locatedIn and r.rule == "place-comma-place" and isinstance(r.object, str)
+        }
+        for relation in relations:
+            region = regions.get((str(relation.object), relation.sentence))
+            if relation.predicate == KG.livesIn and region is not None:
+                yield replace(
+                    relation,
+                    object=region,
+                    confidence=round(relation.confidence * 0.9, 2),
+                    rule=relation.rule + "+region",
+                )
+
     def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
         """An organisation based in a city is based in the city's country too, when the article
         names that country: "Baltimore-based Under Armour … in the US"."""
