@@ -134,7 +134,7 @@ def split_source_lines(doc: Doc) -> Doc:
     :mod:`kg.extract.sources`)."""
     from kg.extract.sources import datelines, source_lines
 
-    found = datelines(doc) + (source_lines(doc) if "GMT" in doc.text else [])
+    found = datelines(doc) + source_lines(doc)
     if not found:
         return doc
     ents = list(doc.ents)

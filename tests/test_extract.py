@@ -730,3 +730,21 @@ def test_a_name_with_an_age_is_a_person_living_in_the_town_and_state_given(nlp):
     assert ferraro.cls.endswith("#Person")
     assert ("Marie Magdefrau Ferraro", "livesIn", "Bethany") in found
     assert ("Marie Magdefrau Ferraro", "livesIn", "Connecticut") in found
+
+
+@pytest.mark.parametrize(
+    "text, source, city",
+    [
+        ("NC1404123794 Cairo AL-AHALI in Arabic 6 Apr 94 p 6", "AL-AHALI", "Cairo"),
+        ("Tokyo NIHON KEIZAI SHIMBUN", "NIHON KEIZAI SHIMBUN", "Tokyo"),
+        ("At a briefing at NRC headquarters in nearby Rockville, Md., Bernero spoke.", "NRC", "Rockville"),
+    ],
+)
+def test_where_a_publication_or_agency_is(nlp, text, source, city):
+    assert (source, "basedIn", city) in facts(nlp, text)
+
+
+def test_a_heading_of_common_words_in_capitals_is_no_source(nlp):
+    assert not any(
+        p == "basedIn" for _, p, _ in facts(nlp, "Paris JUST NOW\nSomething happened in the city.")
+    )

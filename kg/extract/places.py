@@ -153,9 +153,10 @@ class PlaceRules(FinderBase):
                     (k for k in map(self.entities.key_at, owners) if k and self.coarse(k) == "organization"),
                     None,
                 )
-                places = [
-                    o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"
-                ]
+                preps = [p for p in token.children if p.lower_ == "in"]
+                if not preps and token.i + 1 < len(self.doc) and self.doc[token.i + 1].lower_ == "in":
+                    preps = [self.doc[token.i + 1]]  # the parser hung "in Rockville" elsewhere
+                places = [o for p in preps for o in p.children if o.dep_ == "pobj"]
                 for place in filter(None, map(self.entities.key_at, places)):
                     if org is not None and self.entities.cls(place) in PLACES:
                         yield self.relation(org, KG.basedIn, place, token, 0.8, "headquarters")
