@@ -748,3 +748,19 @@ def test_a_heading_of_common_words_in_capitals_is_no_source(nlp):
     assert not any(
         p == "basedIn" for _, p, _ in facts(nlp, "Paris JUST NOW\nSomething happened in the city.")
     )
+
+
+def test_a_news_agency_set_beside_a_role_stays_an_organisation(nlp):
+    text = (
+        "In an interview with Interfax the chief of Belarus's Security Committee, Eduard Shirkovskiy, spoke."
+    )
+    extraction = extract(nlp, text)
+    interfax = next(e for e in extraction.entities if e.name == "Interfax")
+    assert interfax.cls.endswith("#NewsOrganization")
+    assert not any(s == "Interfax" and p == "headOf" for s, p, _ in facts(nlp, text))
+
+
+def test_a_birthplace_is_nobody_elses_home(nlp):
+    found = facts(nlp, "Dole's wife, Elizabeth, is a native of Salisbury, N.C.")
+    assert ("Elizabeth", "bornIn", "Salisbury") in found
+    assert not any(p == "livesIn" and o == "Salisbury" for _, p, o in found)

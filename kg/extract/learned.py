@@ -216,6 +216,7 @@ def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = 
     if model is None:
         return
     births = {(r.subject, r.object) for r in stated if r.predicate == KG.bornIn}
+    birthplaces = {(r.object, r.sentence) for r in stated if r.predicate == KG.bornIn}
     for candidate in candidates(finder.entities):
         if _is_hedged_between(candidate.subject.root, candidate.object.root):
             continue  # "Obama was not born in Kenya"
@@ -224,6 +225,9 @@ def find_learned_relations(finder: RelationFinder, stated: Iterable[Relation] = 
             label, probability = prediction
             if label == "livesIn" and (candidate.subject_key, candidate.object_key) in births:
                 continue
+            sentence = candidate.subject.sent.text.strip()
+            if label == "livesIn" and (candidate.object_key, sentence) in birthplaces:
+                continue  # "Dole's wife, Elizabeth, is a native of Salisbury": nobody else's home
             if label == "locatedIn" and finder.entities.cls(candidate.subject_key) == KG.Country:
                 continue  # "Podemos in Spain or Syriza in Greece": a country lies in no other place
             if label == "locatedIn" and _both_cities(finder, candidate):
