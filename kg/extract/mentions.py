@@ -164,6 +164,9 @@ class ArticleEntities:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        # The article's tokens, made once: the rules walk them, and spaCy makes a new Token
+        # object at each step of a walk over the Doc.
+        self.tokens: list[Token] = list(doc)
         self._token_key: dict[int, str] = {}
         self._classes: dict[str, URIRef] = {}
         self._names: dict[str, str] = {}
@@ -308,7 +311,7 @@ class ArticleEntities:
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        lowercase_words = {t.lower_ for t in self.doc if t.is_lower}
+        lowercase_words = {t.lower_ for t in self.tokens if t.is_lower}
         headlines = {sentence.start for sentence in self.doc.sents if _is_headline(sentence)}
         in_titles = _office_title_tokens(self.doc)
         groups: dict[str, _Group] = {}
