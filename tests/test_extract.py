@@ -764,3 +764,9 @@ def test_a_birthplace_is_nobody_elses_home(nlp):
     found = facts(nlp, "Dole's wife, Elizabeth, is a native of Salisbury, N.C.")
     assert ("Elizabeth", "bornIn", "Salisbury") in found
     assert not any(p == "livesIn" and o == "Salisbury" for _, p, o in found)
+
+
+def test_an_organisation_of_a_country_is_also_known_without_it(nlp):
+    extraction = extract(nlp, "In 2004, the Supreme Court of India directed the state government to act.")
+    court = next(e for e in extraction.entities if e.name == "Supreme Court of India")
+    assert "Supreme Court" in court.forms

@@ -293,9 +293,9 @@ class ArticleEntities:
         for key, cls in self._classes.items():
             if COARSE_CLASS.get(cls) == "organization":
                 for form in list(self._forms[key]):
-                    short = _without_nationality(form)
-                    if short is not None and short not in self._forms[key]:
-                        self._forms[key][short] = 1
+                    for short in (_without_nationality(form), _without_country(form)):
+                        if short is not None and short not in self._forms[key]:
+                            self._forms[key][short] = 1
         return tuple(
             Entity(
                 key=key,
@@ -395,6 +395,18 @@ def _without_nationality(name: str) -> str | None:
         place = " ".join(words[i + 1 :])
         if word in {"of", "in"} and (find_city(place) or find_country(place)):
             return None  # "American University of Beirut" is not the University of Beirut
+    return rest
+
+
+def _without_country(name: str) -> str | None:
+    """The name an organisation goes by at home, without the country it is "of" ("Supreme Court
+    of India" → "Supreme Court"), or None when the name does not end so."""
+    rest, of, place = name.rpartition(" of ")
+    words = rest.split()
+    if not of or len(words) < 2 or find_country(place) is None:
+        return None
+    if not all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words):
+        return None
     return rest
 
 
