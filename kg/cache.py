@@ -298,17 +298,11 @@ class ArticleCache:
 
     def cluster_terms(self, terms: Iterable[str]) -> dict[str, set[str]]:
         """The clusters with each index term of ``terms``."""
-        found: dict[str, set[str]] = {}
-        for term, key in self._in("SELECT term, key FROM cluster_terms WHERE term", terms):
-            found.setdefault(term, set()).add(key)
-        return found
+        return self._grouped("SELECT term, key FROM cluster_terms WHERE term", terms)
 
     def members(self, roots: Iterable[str]) -> dict[str, set[str]]:
         """The clusters that merged into each of ``roots`` (a root is its own member)."""
-        found: dict[str, set[str]] = {}
-        for key, root in self._in("SELECT key, root FROM clusters WHERE root", roots):
-            found.setdefault(root, set()).add(key)
-        return found
+        return self._grouped("SELECT root, key FROM clusters WHERE root", roots)
 
     def nodes(self, roots: Iterable[str]) -> dict[str, str]:
         """The node (JSON) of each of ``roots``."""
@@ -316,17 +310,11 @@ class ArticleCache:
 
     def roots_of_iris(self, iris: Iterable[str]) -> dict[str, set[str]]:
         """The roots whose node has each IRI of ``iris``."""
-        found: dict[str, set[str]] = {}
-        for root, iri in self._in("SELECT root, iri FROM nodes WHERE iri", iris):
-            found.setdefault(iri, set()).add(root)
-        return found
+        return self._grouped("SELECT iri, root FROM nodes WHERE iri", iris)
 
     def mentioning(self, iris: Iterable[str]) -> dict[str, set[str]]:
         """The articles (content hashes) whose graphs mention each IRI of ``iris``."""
-        found: dict[str, set[str]] = {}
-        for iri, content in self._in("SELECT iri, content FROM mentioned WHERE iri", iris):
-            found.setdefault(iri, set()).add(content)
-        return found
+        return self._grouped("SELECT iri, content FROM mentioned WHERE iri", iris)
 
     def descriptions_of(self, iris: Iterable[str]) -> dict[str, tuple[str, str]]:
         """:meth:`descriptions`, of ``iris`` only."""
@@ -336,6 +324,13 @@ class ArticleCache:
     def description_classes(self) -> Counter[str]:
         """How many descriptions of the store have each class."""
         return Counter(dict(self._query("SELECT class, count(*) FROM descriptions GROUP BY class")))
+
+    def _grouped(self, sql: str, values: Iterable[str]) -> dict[str, set[str]]:
+        """``sql`` selecting (value, item) pairs, run as in :meth:`_in`: the items of each value."""
+        found: dict[str, set[str]] = {}
+        for value, item in self._in(sql, values):
+            found.setdefault(value, set()).add(item)
+        return found
 
     def _in(self, sql: str, values: Iterable[str], parameters: tuple[str, ...] = ()) -> list[Any]:
         """``sql`` ending in a column, with "IN (values)" appended, in chunks."""

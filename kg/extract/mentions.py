@@ -387,7 +387,7 @@ def _without_nationality(name: str) -> str | None:
     if not rest or find_demonym(first) is None or find_country(first) is not None:
         return None
     words = rest.split()
-    if not all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words):
+    if not _name_words(words):
         return None
     if len(words) == 1 and words[0] not in GOVERNMENT_NAME_WORDS:
         return None  # "German Marshall": not a name of its own
@@ -403,11 +403,14 @@ def _without_country(name: str) -> str | None:
     of India" → "Supreme Court"), or None when the name does not end so."""
     rest, of, place = name.rpartition(" of ")
     words = rest.split()
-    if not of or len(words) < 2 or find_country(place) is None:
-        return None
-    if not all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words):
+    if not of or len(words) < 2 or find_country(place) is None or not _name_words(words):
         return None
     return rest
+
+
+def _name_words(words: list[str]) -> bool:
+    """Whether words read as a name: capitalised, but for the small words that join names."""
+    return all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words)
 
 
 def trim_mention(ent: Span) -> Span | None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 
+from rdflib import URIRef
 from spacy.tokens import Span, Token
 
 from kg.extract.finder import PLACES, FinderBase
@@ -261,13 +262,7 @@ class PlaceRules(FinderBase):
             found = countries.get(relation.object, set())
             if len(found) != 1 or self.coarse(relation.subject) != "person":
                 continue
-            yield replace(
-                relation,
-                predicate=KG.citizenOf,
-                object=next(iter(found)),
-                confidence=round(relation.confidence * 0.9, 2),
-                rule=relation.rule + "+national-body",
-            )
+            yield _derived(relation, KG.citizenOf, next(iter(found)), "+national-body")
 
     def regions_of_homes(self, relations: list[Relation]) -> Iterator[Relation]:
         """Whoever lives in a place lives in the region the same sentence writes it with: "Marie
@@ -280,12 +275,7 @@ class PlaceRules(FinderBase):
         for relation in relations:
             region = regions.get((str(relation.object), relation.sentence))
             if relation.predicate == KG.livesIn and region is not None:
-                yield replace(
-                    relation,
-                    object=region,
-                    confidence=round(relation.confidence * 0.9, 2),
-                    rule=relation.rule + "+region",
-                )
+                yield _derived(relation, KG.livesIn, region, "+region")
 
     def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
         """An organisation based in a city is based in the city's country too, when the article
@@ -298,17 +288,7 @@ class PlaceRules(FinderBase):
             city = find_city(self.entities.name(relation.object))
             country = "country:" + city.country_code if city is not None else None
             if country is not None and country in self.entities.keys():
-                yield Relation(
-                    subject=relation.subject,
-                    predicate=KG.basedIn,
-                    object=country,
-                    sentence=relation.sentence,
-                    start_char=relation.start_char,
-                    end_char=relation.end_char,
-                    confidence=round(relation.confidence * 0.9, 2),
-                    rule=relation.rule + "+gazetteer",
-                    reported_by=relation.reported_by,
-                )
+                yield _derived(relation, KG.basedIn, country, "+gazetteer")
 
     def _places_before(self, ent: Span) -> list[str]:
         """Countries or cities written as possessives or names in the words that modify a name
@@ -470,20 +450,33 @@ class PlaceRules(FinderBase):
         is based in it, when the article names that country too; the evidence is the
         organisation's first sentence."""
         table = organization_countries()
-        for key in self.entities.keys():
+        keys = self.entities.keys()
+        for key in keys:
             if self.coarse(key) != "organization":
                 continue
             names = {key.removeprefix("derived:"), normalise_name(self.entities.name(key))}
             names |= {normalise_name(form) for form in self.entities.forms(key)}
             codes = {table[name] for name in names if name in table}
             country = "country:" + codes.pop() if len(codes) == 1 else None
-            in_text = [t for t in self.entities.mentions(key) if not _in_credit_line(t)]
-            if country is None or country not in self.entities.keys() or not in_text:
+            if country is None or country not in keys:
                 continue
-            first = in_text[0]
+            first = next((t for t in self.entities.mentions(key) if not _in_credit_line(t)), None)
+            if first is None:
+                continue
             yield self.relation(key, KG.basedIn, country, first, 0.85, "known-organization")
             if self.entities.cls(key) == KG.GovernmentBody:
                 yield self.relation(key, KG.partOf, country, first, 0.85, "known-organization")
+
+
+def _derived(relation: Relation, predicate: URIRef, obj: str, rule: str) -> Relation:
+    """A relation that follows from another: same subject and evidence, a little less sure."""
+    return replace(
+        relation,
+        predicate=predicate,
+        object=obj,
+        confidence=round(relation.confidence * 0.9, 2),
+        rule=relation.rule + rule,
+    )
 
 
 def _in_credit_line(token: Token) -> bool:
