@@ -770,3 +770,90 @@ def test_an_organisation_of_a_country_is_also_known_without_it(nlp):
     extraction = extract(nlp, "In 2004, the Supreme Court of India directed the state government to act.")
     court = next(e for e in extraction.entities if e.name == "Supreme Court of India")
     assert "Supreme Court" in court.forms
+
+
+@pytest.mark.parametrize(
+    "text, expected, unexpected",
+    [
+        (
+            "Australia will send more troops. Prime Minister Tony Abbott told parliament on "
+            "Thursday that Australia would not stand by.",
+            {("Tony Abbott", "headOfGovernment", "Australia"), ("Tony Abbott", "citizenOf", "Australia")},
+            set(),
+        ),
+        (
+            "Bavaria votes on Sunday. State premier Guenther Beckstein said Germany's economy is "
+            "strong and Germany will grow.",
+            {("Guenther Beckstein", "citizenOf", "Germany")},
+            {("Guenther Beckstein", "headOfGovernment", "Germany")},
+        ),
+        (
+            "Prime Minister Tony Abbott met officials from France, Germany and Italy.",
+            set(),
+            {("Tony Abbott", "headOfGovernment", "France")},
+        ),
+    ],
+)
+def test_a_title_without_a_country_is_held_in_the_country_of_the_article(nlp, text, expected, unexpected):
+    found = facts(nlp, text)
+    assert expected <= found
+    assert not unexpected & found
+
+
+def test_a_person_at_a_research_institute_works_there(nlp):
+    found = facts(nlp, "In mechanics, Wang Ziqiang at the Institute of Mechanics has made headway.")
+    assert ("Wang Ziqiang", "worksFor", "Institute of Mechanics") in found
+    visit = extract(nlp, "Barack Obama at the United Nations called for calm.")
+    assert not any(r.rule == "person-at-workplace" for r in visit.relations)
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        (
+            "This is where John Wilkes Booth, assassin of Lincoln, was cornered.",
+            ("John Wilkes Booth", "Lincoln"),
+        ),
+        (
+            "Sarajevo is known for the assassination in 1914 of Archduke Franz Ferdinand by "
+            "nationalist Gavrilo Princip.",
+            ("Gavrilo Princip", "Archduke Franz Ferdinand"),
+        ),
+    ],
+)
+def test_who_killed_whom_from_assassination_nouns(nlp, text, killed):
+    assert (killed[0], "killed", killed[1]) in facts(nlp, text)
+
+
+def test_an_accused_assassin_killed_nobody_on_the_rules_word(nlp):
+    from kg.extract.mentions import ArticleEntities
+    from kg.extract.relations import RelationFinder
+
+    text = (
+        "A jury found Jack Ruby guilty of murdering Lee Harvey Oswald, the accused assassin of "
+        "President Kennedy."
+    )
+    finder = RelationFinder(ArticleEntities(nlp(text)))
+    killings = {(r.subject, r.object) for r in finder.find_killings()}
+    assert ("lee harvey oswald", "kennedy") not in killings
+
+
+@pytest.mark.parametrize(
+    "text, place, region",
+    [
+        ("The agency reported from Yerevan, the capital of Armenia.", "Yerevan", "Armenia"),
+        ("A fire charred much of Lowman, a small resort town in Idaho.", "Lowman", "Idaho"),
+    ],
+)
+def test_a_place_described_as_a_town_or_capital_lies_where_it_says(nlp, text, place, region):
+    extraction = extract(nlp, text)
+    classes = {e.name: e.cls.split("#")[1] for e in extraction.entities}
+    assert classes[place] in {"City", "Place"}
+    assert (place, "locatedIn", region) in facts(nlp, text)
+
+
+def test_a_state_abbreviation_is_not_a_short_name_of_an_organisation(nlp):
+    text = "Marie Ferraro, 50, of Bethany, Conn., was shot at a van of the Connecticut Audubon Society."
+    found = facts(nlp, text)
+    assert ("Marie Ferraro", "livesIn", "Connecticut") in found
+    assert ("Bethany", "locatedIn", "Connecticut") in found

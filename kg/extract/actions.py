@@ -53,6 +53,10 @@ CONVICTION_VERBS = {
 }
 
 
+# Words that make a killer only suspected ("the alleged killer of …").
+SUSPECTED_WORDS = {"accused", "alleged", "suspected", "presumed", "purported", "would-be", "reputed"}
+
+
 class ActionRules(FinderBase):
     """Rules that read who did what to whom."""
 
@@ -124,7 +128,18 @@ class ActionRules(FinderBase):
             lemma = token.lemma_.lower()
             if lemma in {"assassination", "killing", "murder"} and token.pos_ == "NOUN":
                 victim = killer = None
-                for prep in token.children:
+                preps = list(token.children)
+                # "the assassination in 1914 of Archduke Franz Ferdinand": "of" under the date
+                preps += [
+                    p
+                    for when in token.children
+                    if when.dep_ == "prep" and when.lower_ in {"in", "on"}
+                    for date in when.children
+                    if date.ent_type_ in {"DATE", "TIME"}
+                    for p in date.children
+                    if p.dep_ == "prep"
+                ]
+                for prep in preps:
                     objects = [o for o in prep.children if o.dep_ == "pobj"]
                     if prep.lower_ == "of" and objects:
                         victim = self.entities.key_at(objects[0])
@@ -135,6 +150,8 @@ class ActionRules(FinderBase):
                 if victim and killer and victim != killer and self.coarse(victim) == "person":
                     yield self.relation(killer, KG.killed, victim, token, 0.8, "killing-noun")
             elif lemma in {"assassin", "killer", "murderer"} and token.pos_ == "NOUN":
+                if any(c.lower_ in SUSPECTED_WORDS for c in token.lefts):
+                    continue  # "the accused assassin of President Kennedy": not established
                 victims = [c for c in token.children if c.dep_ == "poss"]
                 victims += [
                     o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"

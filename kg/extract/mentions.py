@@ -272,6 +272,24 @@ class ArticleEntities:
                 self._forms[key][token.text] += 1
         return key
 
+    def home_country(self) -> str | None:
+        """The country an article is about: named at least twice, and at least twice as often as
+        any other (its demonyms count: "German", "Germany's")."""
+        counts: Counter[str] = Counter()
+        for ent in self.doc.ents:
+            if ent.label_ == "NORP":
+                demonym = find_demonym(ent.text)
+                if demonym is not None:
+                    counts["country:" + demonym.code] += 1
+            else:
+                key = self.key_at(ent.root)
+                if key is not None and self._classes.get(key) == KG.Country:
+                    counts[key] += 1
+        ranked = counts.most_common(2)
+        if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
+            return None
+        return ranked[0][0]
+
     def forms(self, key: str) -> set[str]:
         """Every surface form seen so far of an entity."""
         return set(self._forms[key])
@@ -523,7 +541,11 @@ def _vote_label(span: Span) -> str:
         return "ORG"
     if span.label_ == "ORG" and normalise_name(span.text) in news_outlets() | political_parties():
         return "ORG"  # "an interview with Interfax, the chief of …": not a person's name
+    if span.label_ in {"PERSON", "ORG"} and _has_place_apposition(span):
+        return "GPE"  # "Yerevan, the capital of Armenia", whatever NER made of the name
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span) or _has_age(span):
+        return "PERSON"
+    if _is_assassinated(span):
         return "PERSON"
     if len(span) > 2 and span[0].lower_ in NOBLE_TITLES and span[1].lower_ == "of":
         return "PERSON"  # "the Duchess of York" is a person, not York
@@ -542,6 +564,37 @@ def _has_age(span: Span) -> bool:
         return False
     age = doc[span.end + 1].text
     return age.isdigit() and 0 < int(age) < 120 and len(span) > 1
+
+
+# Words of killing that only a person undergoes: "the assassination of Lincoln", "Lincoln's
+# assassin", "Lincoln was assassinated".
+ASSASSINATION_WORDS = {"assassinate", "assassination", "assassin"}
+
+
+def _is_assassinated(span: Span) -> bool:
+    """ "assassin of Lincoln", NER's organisation: only people are assassinated."""
+    root = span.root
+    if root.dep_ in {"dobj", "nsubjpass", "poss"}:
+        return root.head.lemma_.lower() in ASSASSINATION_WORDS
+    return (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "of"
+        and root.head.head.lemma_.lower() in ASSASSINATION_WORDS
+    )
+
+
+# Nouns that say a name in apposition to them is a place's ("Yerevan, the capital of Armenia").
+PLACE_NOUNS = PLACE_KINDS - {"state", "area"} | {"capital", "port", "island", "suburb", "municipality"}
+
+
+def _has_place_apposition(span: Span) -> bool:
+    """ "Yerevan, the capital of Armenia", "Lowman, a small town in Idaho": a name in apposition
+    to a kind of place."""
+    root = span.root
+    neighbours = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos":
+        neighbours.append(root.head)
+    return any(n.pos_ == "NOUN" and not n.ent_type_ and n.lower_ in PLACE_NOUNS for n in neighbours)
 
 
 def _has_role_title(span: Span) -> bool:
@@ -712,6 +765,7 @@ def _is_short_name(group: _Group, mine: list[str], organization: _Group, full: l
         and not any(form.isupper() for form in group.forms)  # "EU" opens many names
         and find_city(mine[0]) is None
         and find_country(mine[0]) is None
+        and find_us_state(mine[0]) is None
     ):
         # "Council" of "Council of Europe", "Bayern" of "Bayern Munich", "Amnesty" of "Amnesty
         # International"; not "Berlin" of "Berlin Philharmonic".

@@ -19,6 +19,7 @@ from kg.extract.lexicon import (
     international_organizations,
     organization_countries,
 )
+from kg.extract.mentions import PLACE_NOUNS
 from kg.extract.sources import source_lines
 from kg.gazetteer import (
     find_city,
@@ -380,13 +381,20 @@ class PlaceRules(FinderBase):
                     appositions.append(token.head)
                 small = next((k for k in map(self.entities.key_at, appositions) if k), None)
                 owners = [c for c in token.children if c.dep_ in {"poss", "amod", "compound"}]
+                # "Yerevan, the capital of Armenia"
+                owners += [
+                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
+                ]
             elif small is None or self.entities.cls(small) not in PLACES:
                 continue  # most tokens: no need to look at their children
             else:
                 owners = [c for c in token.children if c.dep_ == "poss"]
+                # "Lowman, a small resort town in Idaho": the place noun in apposition says where
+                kinds = [c for c in token.children if c.dep_ == "appos" and c.lower_ in PLACE_NOUNS]
                 owners += [
                     o
-                    for p in token.children
+                    for word in [token, *kinds]
+                    for p in word.children
                     if p.dep_ == "prep" and p.lower_ == "in"
                     for o in p.children
                     if o.dep_ == "pobj"

@@ -63,6 +63,32 @@ UNNAMED_HOLDER_KINDS = {"head", "employee", "member", "founder", "spokesperson"}
 # A person who holds one of these offices for a country is its citizen.
 CITIZEN_KINDS = {"head_of_state", "head_of_government", "minister", "official"}
 
+# Words of organisations' names that a person "at" one works in.
+WORKPLACE_WORDS = {
+    "institute",
+    "university",
+    "college",
+    "school",
+    "laboratory",
+    "laboratories",
+    "hospital",
+    "clinic",
+    "academy",
+    "bank",
+    "corp",
+    "corporation",
+    "inc",
+    "company",
+    "foundation",
+    "center",
+    "centre",
+}
+
+# Offices that a title without a country holds in the country the article is about.
+HOME_KINDS = {"head_of_government", "minister"}
+# Words of a title of an office below the country's ("state premier", "regional minister").
+LOCAL_WORDS = {"state", "provincial", "regional", "county", "city", "local", "municipal", "shadow"}
+
 
 class RoleRules(FinderBase):
     """Rules that read what a person is and where."""
@@ -132,6 +158,13 @@ class RoleRules(FinderBase):
             return
         position = _position_text(role, self.entities)
         yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
+        if not holders and kind in HOME_KINDS and not modifiers & LOCAL_WORDS:
+            # "Tony Abbott, the prime minister," in an article about Australia.
+            home = self.entities.home_country()
+            if home is not None:
+                home = self.entities.country(home.removeprefix("country:"))
+                for relation in self._holder_relations(person, kind, home, position, role, 0.65, rule):
+                    yield replace(relation, rule="apposition-home-country")
         if kind == "employee" and role.lower_ == "director":
             # "Michael Quante, director of the German Society for Philosophy" heads it; a
             # "director of the China program at the Stimson Center" works for the centre.
@@ -282,6 +315,16 @@ class RoleRules(FinderBase):
                 holders += [
                     k for k in (self.entities.key_at(o) for o in prep.children if o.dep_ == "pobj") if k
                 ]
+        home = self.entities.home_country() if not holders and kind in HOME_KINDS else None
+        if home is not None and not title.unnamed:
+            # "Prime Minister Tony Abbott told parliament" in an article about Australia; a
+            # "state premier" there holds a lesser office, but is the country's citizen too.
+            home = self.entities.country(home.removeprefix("country:"))
+            if set(title.text.lower().replace("-", " ").split()) & LOCAL_WORDS:
+                yield self.relation(person, KG.citizenOf, home, anchor, 0.6, "title-home-country")
+            else:
+                for relation in self._holder_relations(person, kind, home, title.text, anchor, 0.65, rule):
+                    yield replace(relation, rule="title-home-country")
         for holder in holders:
             yield from self._holder_relations(person, kind, holder, title.text, anchor, 0.85, rule)
         if kind not in CITIZEN_KINDS:
@@ -325,7 +368,7 @@ class RoleRules(FinderBase):
                     yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
         objects = [(c, "poss") for c in ent.root.children if c.dep_ == "poss"]
         for prep in ent.root.children:
-            if prep.dep_ == "prep" and prep.lower_ in {"of", "from"}:
+            if prep.dep_ == "prep" and prep.lower_ in {"of", "from", "at"}:
                 objects += [(o, prep.lower_) for o in prep.children if o.dep_ == "pobj"]
         if len(after) == 5 and after[0].text == "," and after[1].like_num and after[2].text == ",":
             if after[3].lower_ == "of":  # "Daniel Urquhart, 8, of Aumsville"
@@ -334,6 +377,12 @@ class RoleRules(FinderBase):
             key = self.entities.key_at(token)
             if key is None:
                 continue
+            if via == "at":
+                # "Wang Ziqiang at the Institute of Mechanics": a place of work, not of a visit
+                # ("Obama at the United Nations").
+                if self.coarse(key) == "organization" and WORKPLACE_WORDS & set(key.split()):
+                    yield self.relation(person, KG.worksFor, key, ent.root, 0.7, "person-at-workplace")
+                continue
             if self.coarse(key) == "organization":
                 prop, rule = (
                     (KG.worksFor, "possessive-organization")
@@ -341,7 +390,7 @@ class RoleRules(FinderBase):
                     else (KG.memberOf, "person-of-organization")
                 )
                 yield self.relation(person, prop, key, ent.root, 0.7, rule)
-            elif via == "of" and self.entities.cls(key) in PLACES:
+            elif via in {"of", "from"} and self.entities.cls(key) in PLACES:
                 # "Andrew Hall of Miami" lives there; "Vladimir Putin of Russia" is its citizen.
                 prop = KG.citizenOf if self.entities.cls(key) == KG.Country else KG.livesIn
                 yield self.relation(person, prop, key, ent.root, 0.7, "person-of-place")
