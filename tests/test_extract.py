@@ -857,3 +857,70 @@ def test_a_state_abbreviation_is_not_a_short_name_of_an_organisation(nlp):
     found = facts(nlp, text)
     assert ("Marie Ferraro", "livesIn", "Connecticut") in found
     assert ("Bethany", "locatedIn", "Connecticut") in found
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "With room for interpretation, the head of the Ifo economic think tank in Munich, "
+            "Clemens Fuest, criticized the agreement.",
+            ("Clemens Fuest", "headOf", "Ifo"),
+        ),
+        (
+            "According to David Bandurski, co-director of the China Media Project and a fellow of "
+            "the Robert Bosch Academy in Berlin, the restructuring would help.",
+            ("David Bandurski", "worksFor", "Robert Bosch Academy"),
+        ),
+        (
+            "Dr Jan Schmidt-Burbach is a wildlife veterinarian who has worked for the animal welfare "
+            "organization World Animal Protection for more than 10 years.",
+            ("Jan Schmidt-Burbach", "worksFor", "World Animal Protection"),
+        ),
+    ],
+)
+def test_roles_described_around_the_name(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, organization, country",
+    [
+        (
+            "A memorandum was signed between Russian energy giant Gazprom and its partners.",
+            "Gazprom",
+            "Russia",
+        ),
+        (
+            "While rivals invest more in apps, Germany's Adidas has been slow on the uptake.",
+            "Adidas",
+            "Germany",
+        ),
+    ],
+)
+def test_a_known_company_ner_calls_a_place_or_person_is_a_company(nlp, text, organization, country):
+    extraction = extract(nlp, text)
+    classes = {e.name: e.cls.split("#")[1] for e in extraction.entities}
+    assert classes[organization] == "Organization"
+    assert (organization, "basedIn", country) in facts(nlp, text)
+
+
+def test_a_known_company_name_that_is_a_persons_name_in_the_article_stays_the_person(nlp):
+    from spacy.tokens import Span
+
+    from kg.nlp import relabel_known_organizations
+
+    doc = nlp.make_doc("Chelsea Clinton spoke. Chelsea said no. Adidas grew.")
+    doc.ents = [Span(doc, 0, 2, "PERSON"), Span(doc, 4, 5, "PERSON"), Span(doc, 8, 9, "PERSON")]
+    labels = [(e.text, e.label_) for e in relabel_known_organizations(doc).ents]
+    assert labels == [("Chelsea Clinton", "PERSON"), ("Chelsea", "PERSON"), ("Adidas", "ORG")]
+
+
+def test_a_city_name_two_named_countries_have_is_put_in_neither(nlp):
+    alone = facts(nlp, "CeBIT opened in the German city of Hanover. Germany hopes for more visitors.")
+    assert ("Hanover", "locatedIn", "Germany") in alone
+    both = facts(
+        nlp,
+        "The fair opened in Hanover on Monday. Visitors came from Germany and the United States.",
+    )
+    assert not any(s == "Hanover" and p == "locatedIn" for s, p, _ in both)

@@ -72,6 +72,14 @@ ORGANIZATION_DESCRIPTIONS = ORGANIZATION_NOUNS | {
     "supplier",
     "startup",
     "weekly",
+    "tabloid",
+    "giant",
+    "watchdog",
+    "regulator",
+    "ngo",
+    "movement",
+    "militia",
+    "sect",
 }
 NEWS_NOUNS = {"newspaper", "outlet", "broadcaster", "channel", "magazine", "daily", "publisher"}
 NEWS_NAME_ENDINGS = ("Journal", "Times", "Post", "News", "Gazette", "Herald", "Tribune", "Zeitung")

@@ -609,8 +609,35 @@ def _has_role_apposition(span: Span) -> bool:
     neighbours = [c for c in root.children if c.dep_ == "appos"]
     if root.dep_ == "appos":
         neighbours.append(root.head)
+    before = phrase_before_name(span)
+    if before is not None:
+        neighbours.append(before)  # "the head of the Ifo think tank in Munich, Clemens Fuest,"
     roles = role_kinds()
     return any(n.pos_ == "NOUN" and n.ent_type_ == "" and n.lower_ in roles for n in neighbours)
+
+
+def phrase_before_name(span: Span) -> Token | None:
+    """The noun of a phrase set off by commas just before a name ("the head of the Ifo think
+    tank in Munich, Clemens Fuest, …"), which the parser may have failed to join to the name."""
+    doc = span.doc
+    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text != "," or doc[span.end].text != ",":
+        return None
+    edge = node = noun = doc[span.start - 2]
+    while node.head.i != node.i and node.head.right_edge.i == edge.i:
+        node = node.head
+        if node.pos_ == "NOUN":
+            noun = node
+    if noun.pos_ == "NOUN":
+        return noun
+    if span.root.dep_ == "appos" and span.root.head.i < span.start:
+        # The parser hung the name on the last word of the phrase ("in Munich, Clemens Fuest"):
+        # climb the phrase's of/in chain to the singular noun it describes.
+        node = span.root.head
+        while node.dep_ in {"pobj", "prep"} and node.head.i < node.i:
+            node = node.head
+        if node is not span.root.head and node.tag_ == "NN":
+            return node
+    return None
 
 
 def _has_organization_title(span: Span) -> bool:

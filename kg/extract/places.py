@@ -22,6 +22,7 @@ from kg.extract.lexicon import (
 from kg.extract.mentions import PLACE_NOUNS
 from kg.extract.sources import source_lines
 from kg.gazetteer import (
+    city_countries,
     find_city,
     find_country,
     find_demonym,
@@ -354,12 +355,7 @@ class PlaceRules(FinderBase):
                 continue
             if self.entities.cls(large) not in PLACES:
                 continue
-            city = find_city(self.entities.name(small))
-            if (
-                self.coarse(large) == "country"
-                and city is not None
-                and large != "country:" + city.country_code
-            ):
+            if self._known_elsewhere(small, large):
                 continue
             if find_us_state(second.text) is not None:
                 # "Portland, Ore." is how American news names that Portland.
@@ -418,8 +414,8 @@ class PlaceRules(FinderBase):
         """Whether GeoNames puts the city ``small`` in another country than ``large``."""
         if self.coarse(large) != "country" or self.entities.cls(small) != KG.City:
             return False
-        city = find_city(self.entities.name(small))
-        return city is not None and large != "country:" + city.country_code
+        codes = city_countries(self.entities.name(small))
+        return bool(codes) and large.removeprefix("country:") not in codes
 
     def find_city_countries(self) -> Iterator[Relation]:
         """A city the article names lies in the country GeoNames puts it in, and a state or
@@ -434,7 +430,8 @@ class PlaceRules(FinderBase):
             name = self.entities.name(key)
             city = find_city(name) if cls == KG.City else None
             if city is not None:
-                codes, confidence = frozenset({city.country_code}) & named, 0.9
+                # "Hanover" with both Germany and the US in the article: either city
+                codes, confidence = city_countries(name) & named, 0.9
             else:
                 codes, confidence = subdivision_countries(name) & named, 0.8
             first = self.entities.first_mention(key)

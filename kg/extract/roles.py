@@ -20,6 +20,7 @@ from kg.extract.mentions import (
     Title,
     nationality,
     organization_class,
+    phrase_before_name,
     title_before,
     unnamed_holder_word,
 )
@@ -114,6 +115,16 @@ class RoleRules(FinderBase):
                     continue
                 linked.add((person, role.i))
                 yield from self._role_relations(person, role, "apposition-role")
+                if role.dep_ == "appos":
+                    # "X, co-director of the China Media Project and a fellow of the Robert Bosch
+                    # Academy": the parser joined the second role to the name.
+                    for extra in person_token.children:
+                        if extra.dep_ == "conj" and extra.i > role.i and extra.pos_ == "NOUN":
+                            if self.entities.key_at(extra) is None and (person, extra.i) not in linked:
+                                linked.add((person, extra.i))
+                                yield from self._role_relations(
+                                    person, extra, "apposition-role", require_holder=True
+                                )
         for person, role in self._unattached_appositions():
             if (person, role.i) not in linked:
                 yield from self._role_relations(person, role, "apposition-role")
@@ -125,15 +136,8 @@ class RoleRules(FinderBase):
             person = self.entities.key_at(ent.root)
             if person is None or self.coarse(person) != "person" or ent.start < 2:
                 continue
-            before, after = self.doc[ent.start - 1], self.doc[ent.end] if ent.end < len(self.doc) else None
-            if before.text != "," or after is None or after.text != ",":
-                continue
-            edge = node = role = self.doc[ent.start - 2]
-            while node.head.i != node.i and node.head.right_edge.i == edge.i:
-                node = node.head
-                if node.pos_ == "NOUN":
-                    role = node
-            if role.pos_ == "NOUN" and _role_kind(role) is not None and self.entities.key_at(role) is None:
+            role = phrase_before_name(ent)
+            if role is not None and _role_kind(role) is not None and self.entities.key_at(role) is None:
                 yield person, role
 
     def _role_relations(
@@ -524,7 +528,11 @@ class RoleRules(FinderBase):
             return
         person, _ = self.entity(subject)
         if subject.tag_ == "WP" and verb.dep_ == "relcl":
-            person = self.entities.key_at(verb.head)
+            described = verb.head
+            if described.dep_ == "attr" and self.entities.key_at(described) is None:
+                # "X is a veterinarian who has worked for World Animal Protection"
+                described = next((c for c in described.head.children if c.dep_ == "nsubj"), described)
+            person = self.entities.key_at(described)
         if person is None or self.coarse(person) != "person":
             return
         if verb.lemma_.lower() == "be":
@@ -537,7 +545,8 @@ class RoleRules(FinderBase):
                 prep.lower_ == "at" or prep.lower_ == "for" and verb.lemma_ == "work"
             ):
                 objects = [o for o in prep.children if o.dep_ == "pobj"]
-                objects += [c for o in objects for c in o.children if c.dep_ == "conj"]  # "at X and Y"
+                # "at X and Y", "for the animal welfare organization World Animal Protection"
+                objects += [c for o in objects for c in o.children if c.dep_ in {"conj", "appos"}]
                 for obj in objects:
                     org = self.entities.key_at(obj)
                     if org is not None and self.coarse(org) == "organization":
@@ -575,7 +584,7 @@ def _role_attachments(role: Token) -> Iterator[tuple[Token, int, str]]:
                             # "leader of the IG Metall union": the name on the generic noun is
                             # what the role is held in.
                             for name in obj.children:
-                                if name.dep_ in {"compound", "appos"}:
+                                if name.dep_ in {"compound", "appos", "nmod"}:
                                     yield name, depth + 1, child.lower_
             elif child.dep_ == "appos" and node is not role:
                 yield child, depth, "appos"
