@@ -924,3 +924,15 @@ def test_a_city_name_two_named_countries_have_is_put_in_neither(nlp):
         "The fair opened in Hanover on Monday. Visitors came from Germany and the United States.",
     )
     assert not any(s == "Hanover" and p == "locatedIn" for s, p, _ in both)
+
+
+def test_a_city_named_before_a_team_position_is_the_club_throughout_the_article(nlp):
+    text = (
+        "Just before half-time, Dortmund's homegrown Lars Ricken scored the winner. Dortmund "
+        "keeper Roman Weidenfeller was the hero of the match."
+    )
+    extraction = extract(nlp, text)
+    assert {e.name: e.cls.split("#")[1] for e in extraction.entities}["Dortmund"] == "Organization"
+    found = facts(nlp, text)
+    assert ("Roman Weidenfeller", "memberOf", "Dortmund") in found
+    assert ("Lars Ricken", "worksFor", "Dortmund") in found

@@ -173,6 +173,7 @@ class ArticleEntities:
         self._identities: dict[str, str] = {}
         self._forms: dict[str, Counter[str]] = defaultdict(Counter)
         self._mention_starts: dict[str, list[int]] = defaultdict(list)
+        self._home_country: str | None = None  # "" once known to be none
         self._build()
 
     # -- lookups used by the relation rules -------------------------------------------------
@@ -275,6 +276,8 @@ class ArticleEntities:
     def home_country(self) -> str | None:
         """The country an article is about: named at least twice, and at least twice as often as
         any other (its demonyms count: "German", "Germany's")."""
+        if self._home_country is not None:
+            return self._home_country or None
         counts: Counter[str] = Counter()
         for ent in self.doc.ents:
             if ent.label_ == "NORP":
@@ -286,9 +289,9 @@ class ArticleEntities:
                 if key is not None and self._classes.get(key) == KG.Country:
                     counts[key] += 1
         ranked = counts.most_common(2)
-        if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[0][1] < 2 * ranked[1][1]:
-            return None
-        return ranked[0][0]
+        sure = ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
+        self._home_country = ranked[0][0] if sure else ""
+        return self._home_country or None
 
     def forms(self, key: str) -> set[str]:
         """Every surface form seen so far of an entity."""
@@ -357,6 +360,13 @@ class ArticleEntities:
             group.forms[span.text] += 1
             group.tokens.append((span.start, span.end))
             group.in_body |= span.sent.start not in headlines
+        for token in self.tokens:
+            # "Dortmund keeper Roman Weidenfeller": the city's name in the title is its club's,
+            # and so is the same name elsewhere in the article ("Dortmund scored first").
+            identity = normalise_name(token.text) if not token.ent_type_ and token.is_title else ""
+            if identity in groups and _before_sports_role(self.doc, token.i + 1):
+                if find_city(token.text) or token.lower_ in club_words():
+                    groups[identity].votes["ORG"] += 3.0
         merged = _merge_groups(groups)
         for root, members in merged.items():
             clusters = [groups[m] for m in members]
@@ -685,11 +695,15 @@ def _names_club(span: Span) -> bool:
     place's name written before a position in a team names the team."""
     if span.label_ not in {"GPE", "LOC"} or find_country(span.text) is not None:
         return False
-    doc = span.doc
-    i = span.end
+    return _before_sports_role(span.doc, span.end)
+
+
+def _before_sports_role(doc: Doc, i: int) -> bool:
+    """Whether a position in a team follows token ``i`` (after a possessive and modifiers)."""
+    end = i
     if i < len(doc) and doc[i].tag_ == "POS":
         i += 1
-    while i < len(doc) and i - span.end < 4 and doc[i].dep_ in {"amod", "compound"} and doc[i].head.i > i:
+    while i < len(doc) and i - end < 4 and doc[i].dep_ in {"amod", "compound"} and doc[i].head.i > i:
         if doc[i].lower_ in SPORTS_ROLES:
             return True  # "Dortmund striker Robert Lewandowski"
         i += 1
