@@ -101,7 +101,7 @@ def relabel_known_organizations(doc: Doc) -> Doc:
     """A known organisation's name that NER labelled a product, a nationality or the like is an
     organisation; a lone nationality word that NER labelled an organisation or a place is a
     nationality."""
-    from kg.gazetteer import find_country, find_demonym
+    from kg.gazetteer import find_country, find_demonym, subdivision_countries
 
     known = _known_organization_names() | _organizations_of_countries()
     ents = list(doc.ents)
@@ -126,6 +126,10 @@ def relabel_known_organizations(doc: Doc) -> Doc:
         a_persons = ent.label_ == "PERSON" and text in name_words
         if ent.label_ in _RELABELLED and text in known and not a_persons:
             ents[number] = Span(doc, ent.start, ent.end, label="ORG")
+            changed = True
+        elif ent.label_ == "NORP" and find_demonym(text) is None and subdivision_countries(text):
+            # "Pakistan's Punjab province": a state or province, not a nationality
+            ents[number] = Span(doc, ent.start, ent.end, label="GPE")
             changed = True
         elif (
             ent.label_ in _NOT_NATIONALITY

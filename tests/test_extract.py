@@ -936,3 +936,32 @@ def test_a_city_named_before_a_team_position_is_the_club_throughout_the_article(
     found = facts(nlp, text)
     assert ("Roman Weidenfeller", "memberOf", "Dortmund") in found
     assert ("Lars Ricken", "worksFor", "Dortmund") in found
+
+
+@pytest.mark.parametrize(
+    "text, place, country",
+    [
+        (
+            "Baradar was arrested in the southern Pakistani city of Karachi in February 2010.",
+            "Karachi",
+            "Pakistan",
+        ),
+        (
+            "Henricus Mickevicius, director of the Human Rights Monitoring Institute in the Lithuanian "
+            "capital, Vilnius, said fears played a role.",
+            "Vilnius",
+            "Lithuania",
+        ),
+        (
+            "Salman Taseer, the current governor of Pakistan's Punjab province, had an affair.",
+            "Punjab",
+            "Pakistan",
+        ),
+    ],
+)
+def test_a_city_or_province_named_with_its_country_whatever_ner_made_of_it(nlp, text, place, country):
+    extraction = extract(nlp, text)
+    assert {e.name: e.cls.split("#")[1] for e in extraction.entities}[place] in {"City", "Place"}
+    found = facts(nlp, text)
+    assert (place, "locatedIn", country) in found
+    assert not any(s == place and p in {"headOf", "worksFor", "holdsPosition"} for s, p, _ in found)

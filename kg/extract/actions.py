@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.extract.finder import FinderBase
+from kg.extract.finder import FinderBase, prepositional_objects
 from kg.extract.lexicon import MODAL_WORDS, UNREAL_VERBS
 from kg.ontology import KG
 from kg.records import Relation
@@ -153,9 +153,7 @@ class ActionRules(FinderBase):
                 if any(c.lower_ in SUSPECTED_WORDS for c in token.lefts):
                     continue  # "the accused assassin of President Kennedy": not established
                 victims = [c for c in token.children if c.dep_ == "poss"]
-                victims += [
-                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
-                ]
+                victims += prepositional_objects(token, "of")
                 victims += [c for c in token.lefts if c.dep_ == "compound" and self.entities.key_at(c)]
                 killers = [c for c in token.children if c.dep_ == "appos"]
                 if token.dep_ in {"appos", "compound", "nmod"}:

@@ -141,3 +141,14 @@ class FinderBase:
         if tokens:
             self.entities.add_form(key, self.doc[tokens[0].i : tokens[-1].i + 1].text)
         return key
+
+
+def prepositional_objects(token: Token, *prepositions: str) -> list[Token]:
+    """The objects of the given prepositions hanging on ``token`` ("capital of Armenia" → Armenia)."""
+    return [
+        obj
+        for prep in token.children
+        if prep.lower_ in prepositions
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]

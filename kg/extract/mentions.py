@@ -553,6 +553,8 @@ def _vote_label(span: Span) -> str:
         return "ORG"  # "an interview with Interfax, the chief of …": not a person's name
     if span.label_ in {"PERSON", "ORG"} and _has_place_apposition(span):
         return "GPE"  # "Yerevan, the capital of Armenia", whatever NER made of the name
+    if span.label_ == "ORG" and _is_big_city(find_city(span.text)) and span.text.lower() not in club_words():
+        return "GPE"  # "arrested in the southern Pakistani city of Karachi", read as an organisation
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span) or _has_age(span):
         return "PERSON"
     if _is_assassinated(span):

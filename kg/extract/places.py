@@ -10,7 +10,7 @@ from dataclasses import replace
 from rdflib import URIRef
 from spacy.tokens import Span, Token
 
-from kg.extract.finder import PLACES, FinderBase
+from kg.extract.finder import PLACES, FinderBase, prepositional_objects
 from kg.extract.lexicon import (
     GOVERNMENT_NOUNS,
     NEWS_NOUNS,
@@ -32,6 +32,9 @@ from kg.gazetteer import (
 )
 from kg.ontology import KG
 from kg.records import Relation
+
+# Kinds of place whose "of" names the place itself ("the city of Karachi").
+NAMED_PLACE_NOUNS = PLACE_NOUNS - {"capital"}
 
 # Words besides the organisation nouns that show a demonym is a place of business ("German carmaker").
 ORGANIZATION_WORDS = {
@@ -375,12 +378,18 @@ class PlaceRules(FinderBase):
                 appositions = [c for c in token.children if c.dep_ == "appos"]
                 if token.dep_ == "appos":
                     appositions.append(token.head)
+                if token.i + 2 < len(self.doc) and self.doc[token.i + 1].text == ",":
+                    appositions.append(self.doc[token.i + 2])  # the parser hung "Vilnius" elsewhere
                 small = next((k for k in map(self.entities.key_at, appositions) if k), None)
                 owners = [c for c in token.children if c.dep_ in {"poss", "amod", "compound"}]
                 # "Yerevan, the capital of Armenia"
-                owners += [
-                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
-                ]
+                owners += prepositional_objects(token, "of")
+            elif small is None and token.lower_ in NAMED_PLACE_NOUNS and token.pos_ == "NOUN":
+                # "the southern Pakistani city of Karachi", "Pakistan's Punjab province"
+                names = [c for c in token.children if c.dep_ == "compound"]
+                names += prepositional_objects(token, "of")
+                small = next((k for k in map(self.entities.key_at, names) if k), None)
+                owners = [c for c in token.children if c.dep_ in {"poss", "amod"}]
             elif small is None or self.entities.cls(small) not in PLACES:
                 continue  # most tokens: no need to look at their children
             else:

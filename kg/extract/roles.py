@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from spacy.tokens import Span, Token
 
 from kg.extract.actions import is_hedged
-from kg.extract.finder import PLACES, FinderBase
+from kg.extract.finder import PLACES, FinderBase, prepositional_objects
 from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
 from kg.extract.mentions import (
     SPORTS_ROLES,
@@ -431,9 +431,7 @@ class RoleRules(FinderBase):
             if kind is not None and token.pos_ == "NOUN":
                 relatives = [c for c in token.children if c.dep_ == "appos"]
                 owners = [c for c in token.children if c.dep_ == "poss"]
-                owners += [
-                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
-                ]
+                owners += prepositional_objects(token, "of")
                 if token.dep_ in {"appos", "compound", "nmod"}:
                     relatives.append(token.head)  # "Elizabeth, Dole's wife", "his wife Elizabeth"
                     if token.dep_ != "appos":
@@ -476,7 +474,7 @@ class RoleRules(FinderBase):
             if len(owners) != 1 or owners[0].lower_ in {"their", "its"}:
                 continue
             places = [c for c in token.children if c.dep_ == "compound"]
-            places += [o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"]
+            places += prepositional_objects(token, "in")
             person, sure = self.entity(owners[0])
             if person is None or self.coarse(person) != "person" or is_hedged(token.head):
                 continue
@@ -496,9 +494,7 @@ class RoleRules(FinderBase):
                 person_token = next((c for c in token.children if c.dep_ in {"nsubjpass", "nsubj"}), None)
                 if token.dep_ == "acl" or person_token is not None and person_token.tag_ == "WP":
                     person_token = token.head  # "Gordon Parks, born in …", "X, who was born in …"
-                places = [
-                    o for p in token.children if p.lower_ == "in" for o in p.children if o.dep_ == "pobj"
-                ]
+                places = prepositional_objects(token, "in")
                 if token.dep_ == "relcl" and any(c.lower_ == "where" for c in token.children):
                     places.append(token.head)  # "Rolling Fork, where Muddy Waters was born"
             elif token.lower_ == "native" and token.pos_ == "NOUN":
@@ -506,9 +502,7 @@ class RoleRules(FinderBase):
                     person_token = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
                 elif token.dep_ == "appos":
                     person_token = token.head
-                places = [
-                    o for p in token.children if p.lower_ == "of" for o in p.children if o.dep_ == "pobj"
-                ]
+                places = prepositional_objects(token, "of")
             if person_token is None or not places:
                 continue
             person, sure = self.entity(person_token)
