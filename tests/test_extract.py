@@ -965,3 +965,13 @@ def test_a_city_or_province_named_with_its_country_whatever_ner_made_of_it(nlp, 
     found = facts(nlp, text)
     assert (place, "locatedIn", country) in found
     assert not any(s == place and p in {"headOf", "worksFor", "holdsPosition"} for s, p, _ in found)
+
+
+def test_a_broadcast_schedule_states_nothing(nlp):
+    text = (
+        "DW (Deutsch+) SUN 25.06.2017 – 09:15 UTC Vancouver UTC -7 | New York UTC -4 | Berlin UTC +2 "
+        "| Moscow UTC +3"
+    )
+    extraction = extract(nlp, text)
+    assert extraction.relations == ()
+    assert "UTC" not in {e.name for e in extraction.entities}

@@ -6,7 +6,7 @@ from rdflib import URIRef
 from spacy.tokens import Doc
 
 from kg.extract.learned import find_learned_relations
-from kg.extract.mentions import ArticleEntities
+from kg.extract.mentions import TIME_ZONES, ArticleEntities
 from kg.extract.relations import RelationFinder
 from kg.extract.tariffs import find_tariffs
 from kg.records import ArticleExtraction, Document, Relation
@@ -30,6 +30,8 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     relations.extend(list(finder.regions_of_homes(relations)))
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:
+        if _is_schedule(relation.sentence):
+            continue  # "Berlin UTC +2 | Moscow UTC +3 DW (Deutsch+)": a programme, not a sentence
         key = (relation.subject, relation.predicate, relation.object, relation.start_char)
         if key not in unique or unique[key].confidence < relation.confidence:
             unique[key] = relation
@@ -37,3 +39,8 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
         unique.values(), key=lambda r: (r.start_char, r.rule, str(r.predicate), str(r.object), r.subject)
     )
     return ArticleExtraction(document=document, entities=entities.entities(), relations=tuple(ordered))
+
+
+def _is_schedule(sentence: str) -> bool:
+    """Whether a "sentence" is a broadcast schedule: cities and time zones."""
+    return sum(word in TIME_ZONES for word in sentence.split()) >= 2

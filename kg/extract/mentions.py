@@ -441,6 +441,10 @@ def _name_words(words: list[str]) -> bool:
     return all(w[:1].isupper() or w.lower() in {"of", "for", "and", "on", "the"} for w in words)
 
 
+# Time zones of broadcast schedules, which NER takes into the city's name or for an organisation.
+TIME_ZONES = {"UTC", "GMT", "CET", "CEST"}
+
+
 def trim_mention(ent: Span) -> Span | None:
     """The name inside an NER span: without a leading article, possessive or punctuation.
 
@@ -453,6 +457,7 @@ def trim_mention(ent: Span) -> Span | None:
         or doc[end - 1].is_punct
         and doc[end - 1].text != "."
         or doc[end - 1].lower_ in {"of", "and", "the"}  # "OMV of", NER running into the next phrase
+        or doc[end - 1].text in TIME_ZONES  # "Edmonton UTC -6 | New York UTC -4": a schedule
     ):
         end -= 1
     while start < end and (doc[start].is_punct or doc[start].is_space):
