@@ -975,3 +975,20 @@ def test_a_broadcast_schedule_states_nothing(nlp):
     extraction = extract(nlp, text)
     assert extraction.relations == ()
     assert "UTC" not in {e.name for e in extraction.entities}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "India's Prime Minister, Narendra Modi, expressed his condolences on Twitter.",
+            ("Narendra Modi", "headOfGovernment", "India"),
+        ),
+        (
+            "Palestinian journalist Anis Muhsin of the Institute for Palestine Studies in Beirut spoke.",
+            ("Institute for Palestine Studies", "basedIn", "Beirut"),
+        ),
+    ],
+)
+def test_titles_in_capitals_and_organisations_in_cities(nlp, text, expected):
+    assert expected in facts(nlp, text)

@@ -204,7 +204,9 @@ class PlaceRules(FinderBase):
                 continue
             places = [(p, 0.75) for p in self._places_before(ent)]
             places += [(p, 0.6) for p in self._places_in_name(ent)]
-            for prep in ent.root.children:
+            # "the Institute for Palestine Studies in Beirut": "in" hangs on the name's last word
+            preps = [p for t in dict.fromkeys((ent.root, ent[-1])) for p in t.children]
+            for prep in preps:
                 if prep.dep_ == "prep" and prep.lower_ in {"in", "of"}:
                     for obj in prep.children:
                         place = self.entities.key_at(obj)

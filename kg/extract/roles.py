@@ -111,8 +111,10 @@ class RoleRules(FinderBase):
                     # "the new president of the European Parliament, Jerzy Buzek": the parser
                     # set the name beside the organisation rather than the role.
                     role = role.head.head
-                if self.entities.key_at(role) is not None or role.pos_ != "NOUN":
+                if self.entities.key_at(role) is not None:
                     continue
+                if role.pos_ != "NOUN" and not (role.pos_ == "PROPN" and _role_kind(role) is not None):
+                    continue  # "India's Prime Minister, Narendra Modi": a role in capitals
                 linked.add((person, role.i))
                 yield from self._role_relations(person, role, "apposition-role")
                 if role.dep_ == "appos":
