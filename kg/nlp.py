@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 from functools import cache
 from importlib import resources
 from typing import cast
 
 import spacy
+from spacy.lang.en import English
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import EntityRuler
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -101,6 +102,7 @@ def relabel_known_organizations(doc: Doc) -> Doc:
     """A known organisation's name that NER labelled a product, a nationality or the like is an
     organisation; a lone nationality word that NER labelled an organisation or a place is a
     nationality."""
+    from kg.extract.lexicon import role_kinds
     from kg.gazetteer import find_country, find_demonym, subdivision_countries
 
     known = _known_organization_names() | _organizations_of_countries()
@@ -121,6 +123,12 @@ def relabel_known_organizations(doc: Doc) -> Doc:
             ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label="ORG")]
             changed = True
     ents.sort(key=lambda e: e.start)
+    for number, (ent, following) in enumerate(itertools.pairwise(ents)):
+        # "FAA Administrator Allan McArtor": the title is not part of the organisation's name.
+        if ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lower_ in role_kinds():
+            if following.label_ == "PERSON" and following.start == ent.end:
+                ents[number] = Span(doc, ent.start, ent.end - 1, label="ORG")
+                changed = True
     for number, ent in enumerate(ents):
         text = ent.text[4:] if ent.text.startswith(("the ", "The ")) else ent.text
         a_persons = ent.label_ == "PERSON" and text in name_words
@@ -164,12 +172,11 @@ def split_source_lines(doc: Doc) -> Doc:
 
 @cache
 def _known_name_matcher(vocab: Vocab) -> PhraseMatcher:
-    """A matcher for the known organisation names of more than one word."""
+    """A matcher for the known organisation names of more than one token ("ITAR-TASS" is three)."""
     matcher = PhraseMatcher(vocab)
-    tokenizer = Tokenizer(vocab)
-    known = _known_organization_names() | _organizations_of_countries()
-    names = sorted(name for name in known if " " in name)
-    matcher.add("KNOWN", [tokenizer(name) for name in names])
+    tokenizer = English(vocab=vocab).tokenizer  # split as the pipeline splits
+    names = (tokenizer(name) for name in sorted(_known_organization_names() | _organizations_of_countries()))
+    matcher.add("KNOWN", [name for name in names if len(name) > 1])
     return matcher
 
 

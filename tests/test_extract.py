@@ -992,3 +992,26 @@ def test_a_broadcast_schedule_states_nothing(nlp):
 )
 def test_titles_in_capitals_and_organisations_in_cities(nlp, text, expected):
     assert expected in facts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("(By ITAR-TASS correspondent Boris Sitnikov)", ("Boris Sitnikov", "worksFor", "ITAR-TASS")),
+        (
+            "FAA Administrator Allan McArtor issued the order after a British authority ordered checks.",
+            ("Allan McArtor", "headOf", "FAA"),
+        ),
+        (
+            "John Ray, a member of the District of Columbia Council, reported raising money.",
+            ("John Ray", "memberOf", "District of Columbia Council"),
+        ),
+    ],
+)
+def test_names_ner_runs_into_titles_or_splits(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+def test_a_text_without_names_has_no_entities(nlp):
+    extraction = extract(nlp, "nothing to see here, it rained all day.")
+    assert extraction.entities == () and extraction.relations == ()

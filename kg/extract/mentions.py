@@ -566,6 +566,8 @@ def _vote_label(span: Span) -> str:
         return "PERSON"
     if len(span) > 2 and span[0].lower_ in NOBLE_TITLES and span[1].lower_ == "of":
         return "PERSON"  # "the Duchess of York" is a person, not York
+    if span.label_ in {"GPE", "LOC"} and len(span) > 1 and span[-1].lower_ in BODY_NOUNS:
+        return "ORG"  # "the District of Columbia Council", "the Berlin Senate"
     if span.label_ == "ORG" and len(span) > 1 and subdivision_countries(span.text):
         return "GPE"  # "Uttar Pradesh" read as an organisation
     if span.label_ == "ORG" and span.root.dep_ == "compound" and span.root.head.lower_ in GOVERNMENT_NOUNS:
@@ -599,6 +601,22 @@ def _is_assassinated(span: Span) -> bool:
         and root.head.head.lemma_.lower() in ASSASSINATION_WORDS
     )
 
+
+# Last words of the names of institutions NER may read as places ("Berlin Senate").
+BODY_NOUNS = {
+    "council",
+    "committee",
+    "commission",
+    "ministry",
+    "senate",
+    "parliament",
+    "assembly",
+    "court",
+    "government",
+    "university",
+    "institute",
+    "police",
+}
 
 # Nouns that say a name in apposition to them is a place's ("Yerevan, the capital of Armenia").
 PLACE_NOUNS = PLACE_KINDS - {"state", "area"} | {"capital", "port", "island", "suburb", "municipality"}
