@@ -1015,3 +1015,40 @@ def test_names_ner_runs_into_titles_or_splits(nlp, text, expected):
 def test_a_text_without_names_has_no_entities(nlp):
     extraction = extract(nlp, "nothing to see here, it rained all day.")
     assert extraction.entities == () and extraction.relations == ()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "It is serious, Mamata Banerjee, chief minister of West Bengal, told reporters.",
+            ("Mamata Banerjee", "headOfGovernment", "West Bengal"),
+        ),
+        (
+            "Salman Taseer, the current governor of Pakistan's Punjab province, had an affair.",
+            ("Salman Taseer", "headOfGovernment", "Punjab"),
+        ),
+        (
+            "The mosque will welcome the mayor of Berlin, Michael Müller (SPD), on Friday.",
+            ("Michael Müller", "headOfGovernment", "Berlin"),
+        ),
+    ],
+)
+def test_heads_of_a_state_province_or_city_government(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+def test_a_mayor_titled_in_an_article_about_a_country_heads_no_country(nlp):
+    found = facts(nlp, "Germany votes. Germany is big. Mayor Klaus Wowereit said Berlin would cope.")
+    assert ("Klaus Wowereit", "citizenOf", "Germany") in found
+    assert ("Klaus Wowereit", "headOfGovernment", "Germany") not in found
+
+
+def test_a_bank_governor_works_for_the_bank(nlp):
+    from kg.extract.mentions import ArticleEntities
+    from kg.extract.relations import RelationFinder
+
+    finder = RelationFinder(ArticleEntities(nlp("Mark Carney, governor of the Bank of England, said so.")))
+    found = {(r.predicate.split("#")[1], r.object) for r in finder.find_all()}
+    assert ("worksFor", "bank of england") in found
+    assert not any(p == "headOfGovernment" for p, _ in found)

@@ -655,7 +655,9 @@ def phrase_before_name(span: Span) -> Token | None:
     """The noun of a phrase set off by commas just before a name ("the head of the Ifo think
     tank in Munich, Clemens Fuest, …"), which the parser may have failed to join to the name."""
     doc = span.doc
-    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text != "," or doc[span.end].text != ",":
+    if span.start < 2 or span.end >= len(doc) or doc[span.start - 1].text != ",":
+        return None
+    if doc[span.end].text not in {",", "(", "."}:  # "the mayor of Berlin, Michael Müller (SPD),"
         return None
     edge = node = noun = doc[span.start - 2]
     while node.head.i != node.i and node.head.right_edge.i == edge.i:
@@ -664,13 +666,14 @@ def phrase_before_name(span: Span) -> Token | None:
             noun = node
     if noun.pos_ == "NOUN":
         return noun
-    if span.root.dep_ == "appos" and span.root.head.i < span.start:
-        # The parser hung the name on the last word of the phrase ("in Munich, Clemens Fuest"):
+    if span.root.dep_ in {"appos", "conj"} and span.root.head.i < span.start:
+        # The parser hung the name on the last word of the phrase ("in Munich, Clemens Fuest"),
+        # or joined it to the role as a second item ("the mayor of Berlin, Michael Müller (SPD)"):
         # climb the phrase's of/in chain to the singular noun it describes.
         node = span.root.head
         while node.dep_ in {"pobj", "prep"} and node.head.i < node.i:
             node = node.head
-        if node is not span.root.head and node.tag_ == "NN":
+        if node.tag_ == "NN" and (node is not span.root.head or span.root.dep_ == "conj"):
             return node
     return None
 

@@ -15,6 +15,7 @@ from kg.extract.actions import is_hedged
 from kg.extract.finder import PLACES, FinderBase, prepositional_objects
 from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
 from kg.extract.mentions import (
+    PLACE_NOUNS,
     SPORTS_ROLES,
     ArticleEntities,
     Title,
@@ -33,6 +34,7 @@ ROLE_PROPERTIES: dict[tuple[str, str], URIRef] = {
     ("head_of_state", "country"): KG.headOfState,
     ("head_of_state", "organization"): KG.headOf,
     ("head_of_government", "country"): KG.headOfGovernment,
+    ("head_of_government", "place"): KG.headOfGovernment,  # "Mamata Banerjee, chief minister of West Bengal"
     ("minister", "country"): KG.ministerOf,
     ("official", "country"): KG.officialOf,
     ("official", "organization"): KG.worksFor,
@@ -88,7 +90,19 @@ WORKPLACE_WORDS = {
 # Offices that a title without a country holds in the country the article is about.
 HOME_KINDS = {"head_of_government", "minister"}
 # Words of a title of an office below the country's ("state premier", "regional minister").
-LOCAL_WORDS = {"state", "provincial", "regional", "county", "city", "local", "municipal", "shadow"}
+LOCAL_WORDS = {
+    "state",
+    "provincial",
+    "regional",
+    "county",
+    "city",
+    "local",
+    "municipal",
+    "shadow",
+    "chief",
+    "mayor",
+    "governor",
+}
 
 
 class RoleRules(FinderBase):
@@ -164,7 +178,7 @@ class RoleRules(FinderBase):
             return
         position = _position_text(role, self.entities)
         yield self.relation(person, KG.holdsPosition, Literal(position), role, 0.85, rule)
-        if not holders and kind in HOME_KINDS and not modifiers & LOCAL_WORDS:
+        if not holders and kind in HOME_KINDS and not (modifiers | {role.lower_}) & LOCAL_WORDS:
             # "Tony Abbott, the prime minister," in an article about Australia.
             home = self.entities.home_country()
             if home is not None:
@@ -238,6 +252,8 @@ class RoleRules(FinderBase):
     ) -> Iterator[Relation]:
         coarse = self.coarse(holder)
         prop = ROLE_PROPERTIES.get((kind, coarse))
+        if coarse == "place" and role.lower_ == "governor":
+            prop = KG.headOfGovernment  # "the governor of Pakistan's Punjab province"
         if prop is None:
             return
         if kind == "head" and coarse == "country" and _bare_position(position) not in {"leader", "head"}:
@@ -356,13 +372,14 @@ class RoleRules(FinderBase):
             person = self.entities.key_at(ent.root)
             if person is None or self.coarse(person) != "person" or ent.root.i != ent.end - 1:
                 continue
+            yield from self._parenthetical_party(person, ent)  # "Mayor Michael Müller (SPD)" too
             if title_before(ent) is None:
                 yield from self._name_affiliations(person, ent)
         for verb in self.tokens:
             if verb.lemma_.lower() in {"be", "work", "teach"} and not is_hedged(verb):
                 yield from self._clause_affiliations(verb)
 
-    def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
+    def _parenthetical_party(self, person: str, ent: Span) -> Iterator[Relation]:
         after = self.doc[ent.end : ent.end + 8]
         if len(after) >= 3 and after[0].text == "(":
             # "Michael Müller (SPD)", "Petra Pau (of the Left Party)"
@@ -372,6 +389,9 @@ class RoleRules(FinderBase):
             if party is not None and all(self.entities.key_at(t) == party for t in words):
                 if self.coarse(party) == "organization":
                     yield self.relation(person, KG.memberOf, party, ent.root, 0.75, "parenthetical-party")
+
+    def _name_affiliations(self, person: str, ent: Span) -> Iterator[Relation]:
+        after = self.doc[ent.end : ent.end + 8]
         objects = [(c, "poss") for c in ent.root.children if c.dep_ == "poss"]
         for prep in ent.root.children:
             if prep.dep_ == "prep" and prep.lower_ in {"of", "from", "at"}:
@@ -576,11 +596,13 @@ def _role_attachments(role: Token) -> Iterator[tuple[Token, int, str]]:
                     if obj.dep_ == "pobj":
                         yield obj, depth + 1, child.lower_
                         queue.append((obj, depth + 1))
-                        if obj.lower_ in ORGANIZATION_NOUNS:
+                        if obj.lower_ in ORGANIZATION_NOUNS or obj.lower_ in PLACE_NOUNS:
                             # "leader of the IG Metall union": the name on the generic noun is
                             # what the role is held in.
                             for name in obj.children:
-                                if name.dep_ in {"compound", "appos", "nmod"}:
+                                if name.dep_ in {"compound", "appos", "nmod"} or (
+                                    name.dep_ == "amod" and name.ent_type_  # "Pakistan's Punjab province"
+                                ):
                                     yield name, depth + 1, child.lower_
             elif child.dep_ == "appos" and node is not role:
                 yield child, depth, "appos"
