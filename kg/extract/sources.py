@@ -49,7 +49,8 @@ def source_lines(doc: Doc) -> list[tuple[Span, Span]]:
     """(city, source) of every source line in ``doc``: the longest run of opening words that
     GeoNames knows as a city, and the rest of the words before "in <Language>"."""
     found: list[tuple[Span, Span]] = []
-    for match in _SOURCE_LINE.finditer(doc.text):
+    text = doc.text  # spaCy joins the tokens again at each reading
+    for match in _SOURCE_LINE.finditer(text):
         words = match.group(1).split()
         for size in range(min(MAX_CITY_WORDS, len(words) - 1), 0, -1):
             city = " ".join(words[:size])
@@ -57,14 +58,14 @@ def source_lines(doc: Doc) -> list[tuple[Span, Span]]:
                 continue
             start = match.start(1)
             city_end = start + len(city)
-            source_start = doc.text.index(words[size], city_end)
+            source_start = text.index(words[size], city_end)
             source_end = match.start(1) + len(match.group(1).rstrip())
             city_span = doc.char_span(start, city_end, label="GPE")
             source_span = doc.char_span(source_start, source_end, label="ORG")
             if city_span is not None and source_span is not None:
                 found.append((city_span, source_span))
             break
-    for match in _SOURCE_HEADING.finditer(doc.text):
+    for match in _SOURCE_HEADING.finditer(text):
         words = match.group(2).lower().split()
         if find_city(match.group(1)) is None or len("".join(words)) < 3 or STOP_WORDS & set(words):
             continue  # not "Paris JUST NOW"
