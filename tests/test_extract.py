@@ -1052,3 +1052,32 @@ def test_a_bank_governor_works_for_the_bank(nlp):
     found = {(r.predicate.split("#")[1], r.object) for r in finder.find_all()}
     assert ("worksFor", "bank of england") in found
     assert not any(p == "headOfGovernment" for p, _ in found)
+
+
+def test_a_government_body_of_an_article_about_one_country_is_that_countrys(nlp):
+    text = (
+        "Angola's police denied the allegations. Neither the Angolan police nor the Interior "
+        "Ministry were willing to comment. Angola has held elections since 1992."
+    )
+    found = facts(nlp, text)
+    assert ("Interior Ministry", "partOf", "Angola") in found
+    international = facts(
+        nlp,
+        "Russia's delegation may face sanctions. Russia says it will stay. The European Court of "
+        "Human Rights ruled on Monday.",
+    )
+    court = "European Court of Human Rights"
+    assert not any(s == court and p in {"basedIn", "partOf"} for s, p, _ in international)
+
+
+def test_every_relation_joins_entities_of_the_article(nlp):
+    texts = [
+        "Americans are looking to the Congress. Americans want change, said an American senator.",
+        "German officials met. German Chancellor Angela Merkel spoke, a German spokesman said.",
+    ]
+    for text in texts:
+        extraction = extract(nlp, text)
+        keys = {e.key for e in extraction.entities}
+        for relation in extraction.relations:
+            assert relation.subject in keys
+            assert isinstance(relation.object, Literal) or relation.object in keys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from spacy.tokens import Doc
 
 from kg.extract.learned import find_learned_relations
@@ -28,8 +28,14 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     relations.extend(list(finder.countries_of_cities(relations)))
     relations.extend(list(finder.citizens_of_national_bodies(relations)))
     relations.extend(list(finder.regions_of_homes(relations)))
+    relations.extend(list(finder.home_country_bodies(relations)))
+    records = entities.entities()
+    known = {entity.key for entity in records}
     unique: dict[tuple[str, URIRef, object, int], Relation] = {}
     for relation in relations:
+        dangling = not isinstance(relation.object, Literal) and relation.object not in known
+        if relation.subject not in known or dangling:
+            continue  # never an edge to a name the article's entities do not have
         if _is_schedule(relation.sentence):
             continue  # "Berlin UTC +2 | Moscow UTC +3 DW (Deutsch+)": a programme, not a sentence
         key = (relation.subject, relation.predicate, relation.object, relation.start_char)
@@ -38,7 +44,7 @@ def extract_article(doc: Doc, document: Document) -> ArticleExtraction:
     ordered = sorted(
         unique.values(), key=lambda r: (r.start_char, r.rule, str(r.predicate), str(r.object), r.subject)
     )
-    return ArticleExtraction(document=document, entities=entities.entities(), relations=tuple(ordered))
+    return ArticleExtraction(document=document, entities=records, relations=tuple(ordered))
 
 
 def _is_schedule(sentence: str) -> bool:

@@ -290,7 +290,8 @@ class ArticleEntities:
                     counts[key] += 1
         ranked = counts.most_common(2)
         sure = ranked and ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1])
-        self._home_country = ranked[0][0] if sure else ""
+        # an entity of the article even where only demonyms name it
+        self._home_country = self.country(ranked[0][0].removeprefix("country:")) if sure else ""
         return self._home_country or None
 
     def forms(self, key: str) -> set[str]:

@@ -83,6 +83,8 @@ INSTITUTION_WORDS = {
 
 # Organisations that act where they are based.
 NATIONAL_ORGANIZATIONS = {KG.PoliticalParty, KG.GovernmentBody, KG.NewsOrganization}
+# Words of the names of bodies above countries ("European Parliament", "Council of Europe").
+SUPRANATIONAL_WORDS = {"european", "europe", "international", "world", "global", "united", "nations"}
 
 # "China's foreign ministry" → its Ministry of Foreign Affairs.
 MINISTRY_TOPICS = {"foreign": "Foreign Affairs", "defense": "Defense", "defence": "Defence"}
@@ -482,6 +484,36 @@ class PlaceRules(FinderBase):
             yield self.relation(key, KG.basedIn, country, first, 0.85, "known-organization")
             if self.entities.cls(key) == KG.GovernmentBody:
                 yield self.relation(key, KG.partOf, country, first, 0.85, "known-organization")
+
+    def home_country_bodies(self, relations: list[Relation]) -> Iterator[Relation]:
+        """A government body or party the article does not tie to any country is its country's,
+        in an article about one country ("the Interior Ministry said" in a report on Angola)."""
+        placed = {
+            r.subject
+            for r in relations
+            if r.predicate in {KG.basedIn, KG.partOf}
+            and isinstance(r.object, str)
+            and self.coarse(r.object) in {"country", "place"}
+        }
+        for key in self.entities.keys():
+            cls = self.entities.cls(key)
+            if cls not in {KG.GovernmentBody, KG.PoliticalParty} or key in placed:
+                continue
+            name = self.entities.name(key)
+            words = set(normalise_name(name).split())
+            if _is_international(name) or words & SUPRANATIONAL_WORDS or key.startswith("derived:"):
+                continue  # "the European Court of Human Rights"; "the Obama administration"
+            if any(find_country(w) or find_demonym(w) for w in name.split()):
+                continue  # "Alternative for Germany" says its country itself
+            first = self.entities.first_mention(key)
+            if first is None or _in_credit_line(first):
+                continue
+            home = self.entities.home_country()
+            if home is None:
+                return
+            yield self.relation(key, KG.basedIn, home, first, 0.6, "home-country")
+            if cls == KG.GovernmentBody:
+                yield self.relation(key, KG.partOf, home, first, 0.6, "home-country")
 
 
 def _derived(relation: Relation, predicate: URIRef, obj: str, rule: str) -> Relation:

@@ -182,7 +182,6 @@ class RoleRules(FinderBase):
             # "Tony Abbott, the prime minister," in an article about Australia.
             home = self.entities.home_country()
             if home is not None:
-                home = self.entities.country(home.removeprefix("country:"))
                 for relation in self._holder_relations(person, kind, home, position, role, 0.65, rule):
                     yield replace(relation, rule="apposition-home-country")
         if kind == "employee" and role.lower_ == "director":
@@ -341,7 +340,6 @@ class RoleRules(FinderBase):
         if home is not None and not title.unnamed:
             # "Prime Minister Tony Abbott told parliament" in an article about Australia; a
             # "state premier" there holds a lesser office, but is the country's citizen too.
-            home = self.entities.country(home.removeprefix("country:"))
             if set(title.text.lower().replace("-", " ").split()) & LOCAL_WORDS:
                 yield self.relation(person, KG.citizenOf, home, anchor, 0.6, "title-home-country")
             else:
