@@ -1081,3 +1081,31 @@ def test_every_relation_joins_entities_of_the_article(nlp):
         for relation in extraction.relations:
             assert relation.subject in keys
             assert isinstance(relation.object, Literal) or relation.object in keys
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Paulo Guerrero played for Hamburg last season.", ("Paulo Guerrero", "memberOf", "Hamburg")),
+        (
+            "Paulo Guerrero had already scored 21 goals for Bayern Munich's amateur side.",
+            ("Paulo Guerrero", "memberOf", "Bayern Munich"),
+        ),
+        ("Michael Ballack, who signed for Chelsea, was injured.", ("Michael Ballack", "memberOf", "Chelsea")),
+        ("Angela Merkel joined the CDU in 1990.", ("Angela Merkel", "memberOf", "CDU")),
+    ],
+)
+def test_players_and_members_by_what_they_did_for_the_team(nlp, text, expected):
+    assert expected in facts(nlp, text)
+    extraction = extract(nlp, text)
+    team = next(e for e in extraction.entities if e.name == expected[2])
+    assert team.cls.split("#")[1] in {"Organization", "PoliticalParty"}
+
+
+def test_playing_for_time_or_a_country_is_no_membership(nlp):
+    from kg.extract.mentions import ArticleEntities
+    from kg.extract.relations import RelationFinder
+
+    for text in ["Angela Merkel played for time in Brussels.", "Paulo Guerrero may play for Peru on Sunday."]:
+        finder = RelationFinder(ArticleEntities(nlp(text)))
+        assert not list(finder.find_team_members())

@@ -553,7 +553,7 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 
 
 def _vote_label(span: Span) -> str:
-    if _has_organization_title(span) or _names_club(span):
+    if _has_organization_title(span) or _names_club(span) or _plays_for(span):
         return "ORG"
     if span.label_ == "ORG" and normalise_name(span.text) in news_outlets() | political_parties():
         return "ORG"  # "an interview with Interfax, the chief of …": not a person's name
@@ -698,7 +698,8 @@ def _has_organization_title(span: Span) -> bool:
 
 
 def _vote_weight(span: Span) -> float:
-    return 3.0 if _has_role_title(span) or _has_organization_title(span) or _names_club(span) else 1.0
+    titled = _has_role_title(span) or _has_organization_title(span)
+    return 3.0 if titled or _names_club(span) or _plays_for(span) else 1.0
 
 
 # Positions in a sports team: a city's name before one of them is its club's ("Dortmund keeper").
@@ -725,6 +726,18 @@ def _names_club(span: Span) -> bool:
     if span.label_ not in {"GPE", "LOC"} or find_country(span.text) is not None:
         return False
     return _before_sports_role(span.doc, span.end)
+
+
+def _plays_for(span: Span) -> bool:
+    """ "Guerrero played for Hamburg", "scored twice for Dortmund": a city's name a player plays
+    or scores for is its club's."""
+    root = span.root
+    if span.label_ not in {"GPE", "LOC"} or root.dep_ != "pobj" or root.head.lower_ != "for":
+        return False
+    verb = root.head.head
+    if verb.dep_ == "dobj" and verb.lower_ in {"goal", "goals"}:
+        verb = verb.head
+    return verb.lemma_.lower() in {"play", "score"} and find_country(span.text) is None
 
 
 def _before_sports_role(doc: Doc, i: int) -> bool:

@@ -28,6 +28,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_title_compounds,
             self.find_affiliations,
             self.find_party_members,
+            self.find_team_members,
             self.find_birthplaces,
             self.find_homes,
             self.find_family,

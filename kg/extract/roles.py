@@ -13,7 +13,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.actions import is_hedged
 from kg.extract.finder import PLACES, FinderBase, prepositional_objects
-from kg.extract.lexicon import ORGANIZATION_NOUNS, role_kinds
+from kg.extract.lexicon import ORGANIZATION_NOUNS, known_clubs, role_kinds
 from kg.extract.mentions import (
     PLACE_NOUNS,
     SPORTS_ROLES,
@@ -25,7 +25,7 @@ from kg.extract.mentions import (
     title_before,
     unnamed_holder_word,
 )
-from kg.gazetteer import find_demonym, normalise_name
+from kg.gazetteer import find_city, find_demonym, normalise_name
 from kg.ontology import KG
 from kg.records import Relation
 
@@ -86,6 +86,20 @@ WORKPLACE_WORDS = {
     "center",
     "centre",
 }
+
+# Verbs that make a person a member of a team or party: "played for", "scored for", "signed
+# for", "joined".
+TEAM_VERBS = {"play", "score", "sign", "join"}
+TEAM_NOUNS = {"side", "team", "squad", "club", "eleven"}
+
+
+def _names_a_team(name: str) -> bool:
+    """Whether an organisation's name is a team's: a known club, or a city's name alone."""
+    words = normalise_name(name).split()
+    if set(words) & {"fc", "united", "city", "athletic", "sporting", "real", "borussia"}:
+        return True
+    return len(words) == 1 and find_city(name) is not None
+
 
 # Offices that a title without a country holds in the country the article is about.
 HOME_KINDS = {"head_of_government", "minister"}
@@ -441,6 +455,38 @@ class RoleRules(FinderBase):
                     yield self.relation(
                         person, KG.memberOf, party, token, round(0.75 * sure, 2), "party-of-person"
                     )
+
+    def find_team_members(self) -> Iterator[Relation]:
+        """ "Guerrero scored 21 goals for Bayern Munich's amateur side", "he played for Hamburg",
+        "Ballack signed for Chelsea", "Merkel joined the CDU in 1990" → memberOf the team or party."""
+        for verb in self.tokens:
+            lemma = verb.lemma_.lower()
+            if lemma not in TEAM_VERBS or verb.pos_ != "VERB" or is_hedged(verb):
+                continue
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            if subject is not None and subject.tag_ == "WP" and verb.dep_ == "relcl":
+                subject = verb.head  # "Ballack, who signed for Chelsea"
+            person, sure = self.entity(subject) if subject is not None else (None, 0.0)
+            if person is None or self.coarse(person) != "person":
+                continue
+            if lemma == "join":
+                objects = [c for c in verb.children if c.dep_ == "dobj"]
+            else:
+                objects = prepositional_objects(verb, "for", "with" if lemma == "sign" else "for")
+                # "scored 21 goals for Bayern Munich"
+                goals = [d for d in verb.children if d.dep_ == "dobj"]
+                objects += [o for d in goals for o in prepositional_objects(d, "for")]
+            # "for Bayern Munich's amateur side": the club owns the side
+            objects += [c for o in objects if o.lower_ in TEAM_NOUNS for c in o.children if c.dep_ == "poss"]
+            for obj in objects:
+                team = self.entities.key_at(obj)
+                if team is None or team == person or self.coarse(team) != "organization":
+                    continue
+                is_team = self.entities.cls(team) == KG.PoliticalParty or team in known_clubs()
+                if lemma != "join" and not is_team and not _names_a_team(self.entities.name(team)):
+                    continue  # "he played for time", "wrote for the Guardian"
+                prop = KG.memberOf if is_team or lemma != "join" else KG.worksFor
+                yield self.relation(person, prop, team, verb, round(0.75 * sure, 2), f"verb-{lemma}")
 
     def find_family(self) -> Iterator[Relation]:
         """ "Dole's wife, Elizabeth", "Aatish, the son of Salman Taseer", "his father Jose
