@@ -1109,3 +1109,14 @@ def test_playing_for_time_or_a_country_is_no_membership(nlp):
     for text in ["Angela Merkel played for time in Brussels.", "Paulo Guerrero may play for Peru on Sunday."]:
         finder = RelationFinder(ArticleEntities(nlp(text)))
         assert not list(finder.find_team_members())
+
+
+def test_i_in_an_interview_is_the_person_answering(nlp):
+    text = (
+        "DWTV: Whose posters did you have? Paulo Guerrero: I didn't like posters. But I had "
+        "already scored 21 goals for Bayern Munich's amateur side. DWTV: Did you play for Chelsea? "
+        "I played for Chelsea."
+    )
+    found = facts(nlp, text)
+    assert ("Paulo Guerrero", "memberOf", "Bayern Munich") in found
+    assert ("Paulo Guerrero", "memberOf", "Chelsea") not in found  # the interviewer's turn

@@ -20,6 +20,8 @@ PRONOUNS = {"he": KG.Person, "she": KG.Person, "him": KG.Person, "her": KG.Perso
 
 POSSESSIVE_PRONOUNS = {"his", "her"}
 
+FIRST_PERSON = {"i", "my", "me"}
+
 
 class FinderBase:
     """The entity table of one article and the helpers the rules share."""
@@ -89,6 +91,8 @@ class FinderBase:
                     return key, 1.0
         if token.lower_ in PRONOUNS or token.lower_ in POSSESSIVE_PRONOUNS:
             return self.resolve_pronoun(token), 0.8
+        if token.lower_ in FIRST_PERSON:
+            return self.speaker(token), 0.8
         if token.pos_ == "NOUN" and any(c.lower_ == "the" for c in token.children):
             return self.resolve_description(token), 0.8
         return None, 0.0
@@ -108,6 +112,19 @@ class FinderBase:
             k for i, k in self.entities.mentions_before(token, people) if previous.start <= i < previous.end
         }
         return keys.pop() if len(keys) == 1 else None
+
+    def speaker(self, token: Token) -> str | None:
+        """I/my/me in an interview → the person whose answer it is: the name before the nearest
+        colon that opens a turn ("Paulo Guerrero: I had already scored …"); nobody after another
+        speaker's tag ("DWTV: …") or a paragraph break."""
+        for i in range(token.i - 1, max(token.i - 200, 0), -1):
+            word = self.doc[i]
+            if "\n" in word.text:
+                return None
+            if word.text == ":" and i > 0:
+                key = self.entities.key_at(self.doc[i - 1])
+                return key if key is not None and self.coarse(key) == "person" else None
+        return None
 
     def resolve_description(self, token: Token) -> str | None:
         """ "the president" → the one person the article titles President; "the outlet" → the one
