@@ -1120,3 +1120,9 @@ def test_i_in_an_interview_is_the_person_answering(nlp):
     found = facts(nlp, text)
     assert ("Paulo Guerrero", "memberOf", "Bayern Munich") in found
     assert ("Paulo Guerrero", "memberOf", "Chelsea") not in found  # the interviewer's turn
+
+
+def test_an_organisation_in_a_town_written_with_its_state_is_in_the_state(nlp):
+    found = facts(nlp, "At a briefing at NRC headquarters in nearby Rockville, Md., Bernero said so.")
+    assert ("NRC", "basedIn", "Rockville") in found
+    assert ("NRC", "basedIn", "Maryland") in found

@@ -274,8 +274,9 @@ class PlaceRules(FinderBase):
             yield _derived(relation, KG.citizenOf, next(iter(found)), "+national-body")
 
     def regions_of_homes(self, relations: list[Relation]) -> Iterator[Relation]:
-        """Whoever lives in a place lives in the region the same sentence writes it with: "Marie
-        Ferraro, 50, of Bethany, Conn." lives in Bethany and in Connecticut."""
+        """Whoever lives in a place lives in the region the same sentence writes it with, and
+        what is based there is based in the region: "Marie Ferraro, 50, of Bethany, Conn." lives
+        in Bethany and in Connecticut; "NRC headquarters in nearby Rockville, Md." is in Maryland."""
         regions = {
             (r.subject, r.sentence): r.object
             for r in relations
@@ -283,8 +284,8 @@ class PlaceRules(FinderBase):
         }
         for relation in relations:
             region = regions.get((str(relation.object), relation.sentence))
-            if relation.predicate == KG.livesIn and region is not None:
-                yield _derived(relation, KG.livesIn, region, "+region")
+            if relation.predicate in {KG.livesIn, KG.basedIn} and region is not None:
+                yield _derived(relation, relation.predicate, region, "+region")
 
     def countries_of_cities(self, relations: list[Relation]) -> Iterator[Relation]:
         """An organisation based in a city is based in the city's country too, when the article
