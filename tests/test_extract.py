@@ -1126,3 +1126,22 @@ def test_an_organisation_in_a_town_written_with_its_state_is_in_the_state(nlp):
     found = facts(nlp, "At a briefing at NRC headquarters in nearby Rockville, Md., Bernero said so.")
     assert ("NRC", "basedIn", "Rockville") in found
     assert ("NRC", "basedIn", "Maryland") in found
+
+
+@pytest.mark.parametrize(
+    "text, lives",
+    [
+        ("John Smith, a resident of Chicago, was arrested.", True),
+        ("Chicago resident John Smith was arrested.", True),
+        ("John Smith, who lives in Chicago, was arrested.", True),
+        ("John Smith does not live in Chicago.", False),
+        ("John Smith will live in Chicago.", False),
+    ],
+)
+def test_residents(nlp, text, lives):
+    from kg.extract.mentions import ArticleEntities
+    from kg.extract.relations import RelationFinder
+
+    finder = RelationFinder(ArticleEntities(nlp(text)))
+    found = {(r.subject, r.object) for r in finder.find_residents()}
+    assert (("john smith", "chicago") in found) is lives

@@ -31,6 +31,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_team_members,
             self.find_birthplaces,
             self.find_homes,
+            self.find_residents,
             self.find_family,
             self.find_government_bodies,
             self.find_organization_places,

@@ -550,6 +550,39 @@ class RoleRules(FinderBase):
                     yield self.relation(person, KG.livesIn, place, token, round(0.75 * sure, 2), "home-in")
                     break
 
+    def find_residents(self) -> Iterator[Relation]:
+        """ "John Smith lives in Chicago", "X, who lives in Y", "X, a resident of Chicago",
+        "Chicago resident X" → livesIn."""
+        for token in self.tokens:
+            person_token: Token | None = None
+            places: list[Token] = []
+            if token.lemma_.lower() == "live" and token.pos_ == "VERB" and not is_hedged(token):
+                if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in token.children):
+                    continue
+                person_token = next((c for c in token.children if c.dep_ == "nsubj"), None)
+                if person_token is not None and person_token.tag_ == "WP" and token.dep_ == "relcl":
+                    person_token = token.head  # "X, who lives in Y"
+                places = prepositional_objects(token, "in")
+            elif token.lower_ == "resident" and token.pos_ == "NOUN":
+                if token.dep_ == "appos":
+                    person_token = token.head  # "X, a resident of Chicago"
+                elif token.dep_ == "attr" and not is_hedged(token.head):
+                    person_token = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                elif token.dep_ == "compound" and self.entities.key_at(token.head) is not None:
+                    person_token = token.head  # "Chicago resident John Smith"
+                places = prepositional_objects(token, "of")
+                places += [c for c in token.children if c.dep_ == "compound"]
+            if person_token is None or not places:
+                continue
+            person, sure = self.entity(person_token)
+            if person is None or self.coarse(person) != "person":
+                continue
+            for place_token in places:
+                place = self.entities.key_at(place_token)
+                if place is not None and place != person and self.entities.cls(place) in PLACES:
+                    yield self.relation(person, KG.livesIn, place, token, round(0.8 * sure, 2), "resident")
+                    break
+
     def find_birthplaces(self) -> Iterator[Relation]:
         """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
         "Rolling Fork, where Muddy Waters was born", "Thomas is a native of Chisholm" → bornIn."""
