@@ -1145,3 +1145,12 @@ def test_residents(nlp, text, lives):
     finder = RelationFinder(ArticleEntities(nlp(text)))
     found = {(r.subject, r.object) for r in finder.find_residents()}
     assert (("john smith", "chicago") in found) is lives
+
+
+def test_a_country_s_person_is_its_citizen_and_its_daily_is_based_there(nlp):
+    found = facts(nlp, "Russia's Vladimir Putin said the talks failed.")
+    assert ("Vladimir Putin", "citizenOf", "Russia") in found
+    text = "The reform is granite, according to Hungary's left-liberal daily Nepszabadsag."
+    extraction = extract(nlp, text)
+    assert {e.name: e.cls.split("#")[1] for e in extraction.entities}["Nepszabadsag"] != "Person"
+    assert ("Nepszabadsag", "basedIn", "Hungary") in facts(nlp, text)

@@ -685,8 +685,10 @@ def _has_organization_title(span: Span) -> bool:
     if span.start == 0:
         return False
     before = span.doc[span.start - 1]
+    # "Hungary's left-liberal daily Nepszabadsag": "daily" tagged as the adjective
+    noun = before.pos_ == "NOUN" or before.lower_ in {"daily", "weekly"} and before.pos_ == "ADJ"
     return (
-        before.pos_ == "NOUN"
+        noun
         and before.lower_ in ORGANIZATION_DESCRIPTIONS
         # "magazine" modifies the name, or the parser set the name beside it as an apposition
         and (

@@ -316,7 +316,7 @@ class PlaceRules(FinderBase):
             i -= 1
         while i >= 0:
             token = self.doc[i]
-            if token.tag_ != "POS":
+            if token.tag_ != "POS" and not (token.text == "-" and token.head.i in inside):  # "left-liberal"
                 if token.head.i not in inside or token.dep_ not in {"compound", "amod", "nmod", "poss"}:
                     break
                 key = self.entities.key_at(token)

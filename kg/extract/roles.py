@@ -432,6 +432,9 @@ class RoleRules(FinderBase):
                 # "Andrew Hall of Miami" lives there; "Vladimir Putin of Russia" is its citizen.
                 prop = KG.citizenOf if self.entities.cls(key) == KG.Country else KG.livesIn
                 yield self.relation(person, prop, key, ent.root, 0.7, "person-of-place")
+            elif via == "poss" and self.entities.cls(key) == KG.Country:
+                # "Bolivia's Morales", "Britain's Duchess of York": the country's own
+                yield self.relation(person, KG.citizenOf, key, ent.root, 0.7, "country-of-person")
 
     def find_party_members(self) -> Iterator[Relation]:
         """ "Angela Merkel's Christian Democratic Union", "her party, the Christian Democrats" →
