@@ -144,6 +144,9 @@ def _countries() -> tuple[dict[str, Country], dict[str, Country]]:
     for code, names in _EXTRA_DEMONYMS.items():
         for name in names:
             by_demonym[normalise_name(name)] = by_code[code]
+    # A name in another script can normalise to nothing; nothing names no country.
+    by_name.pop("", None)
+    by_demonym.pop("", None)
     return by_name, by_demonym
 
 
@@ -157,6 +160,8 @@ def find_country(name: str) -> Country | None:
     >>> find_country("Georgia").code
     'GE'
     >>> find_country("Stimson Center") is None
+    True
+    >>> find_country("'s") is None
     True
     """
     return _countries()[0].get(normalise_name(name))
@@ -205,6 +210,8 @@ def _cities_by_name() -> tuple[dict[str, City], dict[str, City]]:
                     key = normalise_name(alternate)
                     if key not in by_alternate or by_alternate[key].population < city.population:
                         by_alternate[key] = city
+    by_name.pop("", None)
+    by_alternate.pop("", None)
     return by_name, by_alternate
 
 

@@ -1154,3 +1154,20 @@ def test_a_country_s_person_is_its_citizen_and_its_daily_is_based_there(nlp):
     extraction = extract(nlp, text)
     assert {e.name: e.cls.split("#")[1] for e in extraction.entities}["Nepszabadsag"] != "Person"
     assert ("Nepszabadsag", "basedIn", "Hungary") in facts(nlp, text)
+
+
+def test_punctuation_names_no_country(nlp):
+    from kg.gazetteer import find_city, find_country, find_demonym
+
+    for text in ["'s", "-", "’s", "..."]:
+        assert find_country(text) is None and find_demonym(text) is None and find_city(text) is None
+    found = facts(nlp, "The head of Deutsche Bank's employee council isn't convinced.")
+    assert not any(o == "Eritrea" for _, _, o in found)
+
+
+def test_an_airline_named_for_its_country_is_based_there_and_a_credit_line_is_no_name(nlp):
+    text = "India's airlines are making losses, while state carrier Air India has relied on support."
+    assert ("Air India", "basedIn", "India") in facts(nlp, text)
+    extraction = extract(nlp, "tkw / AFP / AP / dpa Editor: Jennifer Abramsohn")
+    assert not any("/" in e.name for e in extraction.entities)
+    assert not any(r.predicate.endswith("worksFor") for r in extraction.relations)

@@ -453,6 +453,8 @@ def trim_mention(ent: Span) -> Span | None:
     """
     start, end = ent.start, ent.end
     doc = ent.doc
+    if any(t.text == "/" for t in ent):
+        return None  # "tkw / AFP / AP": a credit line, several names
     while end > start and (
         doc[end - 1].tag_ == "POS"
         or doc[end - 1].is_punct

@@ -238,6 +238,9 @@ class PlaceRules(FinderBase):
             return []
         words = {t.lower_ for t in name}
         key = self.entities.key_at(ent.root)
+        last = find_country(name[-1].text) if len(name) == 2 and name[0].is_alpha else None
+        if last is not None and not _is_international(ent.text):
+            return [self.entities.country(last.code, name[-1])]  # "Air India", "Radio France"
         named_as_organization = words & (ORGANIZATION_NOUNS | ORGANIZATION_WORDS | INSTITUTION_WORDS)
         if not named_as_organization and (key is None or self.entities.cls(key) == KG.Organization):
             return []  # "German Book Trade", "China Opinion": a country word, not an institution
