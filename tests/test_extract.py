@@ -1171,3 +1171,9 @@ def test_an_airline_named_for_its_country_is_based_there_and_a_credit_line_is_no
     extraction = extract(nlp, "tkw / AFP / AP / dpa Editor: Jennifer Abramsohn")
     assert not any("/" in e.name for e in extraction.entities)
     assert not any(r.predicate.endswith("worksFor") for r in extraction.relations)
+
+
+def test_a_list_of_places_lies_in_the_place_after_it(nlp):
+    found = facts(nlp, "Germany, France and Italy in Europe agreed.")
+    assert {("Germany", "locatedIn", "Europe"), ("France", "locatedIn", "Europe")} <= found
+    assert not any(p == "locatedIn" for _, p, _ in facts(nlp, "A summit in Paris and a meeting in Brussels ended."))

@@ -404,14 +404,11 @@ class PlaceRules(FinderBase):
                 owners = [c for c in token.children if c.dep_ == "poss"]
                 # "Lowman, a small resort town in Idaho": the place noun in apposition says where
                 kinds = [c for c in token.children if c.dep_ == "appos" and c.lower_ in PLACE_NOUNS]
-                owners += [
-                    o
-                    for word in [token, *kinds]
-                    for p in word.children
-                    if p.dep_ == "prep" and p.lower_ == "in"
-                    for o in p.children
-                    if o.dep_ == "pobj"
-                ]
+                owners += [o for word in [token, *kinds] for o in prepositional_objects(word, "in")]
+                # "Brazoria, Fort Bend, Galveston and Harris Counties in southeast Texas": the
+                # place after the last of a list of places holds them all
+                listed = self._listed_places(token)
+                owners += [o for word in listed for o in prepositional_objects(word, "in")]
             if small is None or self.entities.cls(small) not in PLACES:
                 continue
             for owner in owners:
@@ -426,6 +423,24 @@ class PlaceRules(FinderBase):
                 if self._known_elsewhere(small, large):
                     continue
                 yield self.relation(small, KG.locatedIn, large, token, 0.8, "place-within")
+
+    def _listed_places(self, token: Token) -> list[Token]:
+        """The other items of a list of places ``token`` is in, when every item is a place."""
+        first = token
+        while first.dep_ == "conj" and first.head.i < first.i:
+            first = first.head
+        items, queue = [first], [first]
+        while queue:
+            conjuncts = [c for c in queue.pop().children if c.dep_ == "conj"]
+            items += conjuncts
+            queue += conjuncts
+        items = [t for t in items if t.i != token.i]
+        if not items:
+            return []
+        keys = [self.entities.key_at(t) for t in [token, *items]]
+        if any(k is None or self.entities.cls(k) not in PLACES for k in keys):
+            return []
+        return items
 
     def _known_elsewhere(self, small: str, large: str) -> bool:
         """Whether GeoNames puts the city ``small`` in another country than ``large``."""
