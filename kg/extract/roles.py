@@ -575,16 +575,8 @@ class RoleRules(FinderBase):
                     person_token = token.head  # "Chicago resident John Smith"
                 places = prepositional_objects(token, "of")
                 places += [c for c in token.children if c.dep_ == "compound"]
-            if person_token is None or not places:
-                continue
-            person, sure = self.entity(person_token)
-            if person is None or self.coarse(person) != "person":
-                continue
-            for place_token in places:
-                place = self.entities.key_at(place_token)
-                if place is not None and place != person and self.entities.cls(place) in PLACES:
-                    yield self.relation(person, KG.livesIn, place, token, round(0.8 * sure, 2), "resident")
-                    break
+            if person_token is not None:
+                yield from self._person_place(person_token, places, KG.livesIn, token, 0.8, "resident")
 
     def find_birthplaces(self) -> Iterator[Relation]:
         """ "Buddy Holly was born in Lubbock, Texas", "Gordon Parks, born in Fort Scott",
@@ -605,16 +597,27 @@ class RoleRules(FinderBase):
                 elif token.dep_ == "appos":
                     person_token = token.head
                 places = prepositional_objects(token, "of")
-            if person_token is None or not places:
-                continue
-            person, sure = self.entity(person_token)
-            if person is None or self.coarse(person) != "person":
-                continue
-            for place_token in places:
-                place = self.entities.key_at(place_token)
-                if place is not None and self.entities.cls(place) in PLACES:
-                    yield self.relation(person, KG.bornIn, place, token, round(0.85 * sure, 2), "born-in")
-                    break
+            if person_token is not None:
+                yield from self._person_place(person_token, places, KG.bornIn, token, 0.85, "born-in")
+
+    def _person_place(
+        self,
+        person_token: Token,
+        places: list[Token],
+        predicate: URIRef,
+        token: Token,
+        weight: float,
+        rule: str,
+    ) -> Iterator[Relation]:
+        """The person ``person_token`` stands for, related to the first of ``places`` that is a place."""
+        person, sure = self.entity(person_token)
+        if person is None or self.coarse(person) != "person":
+            return
+        for place_token in places:
+            place = self.entities.key_at(place_token)
+            if place is not None and place != person and self.entities.cls(place) in PLACES:
+                yield self.relation(person, predicate, place, token, round(weight * sure, 2), rule)
+                return
 
     def _clause_affiliations(self, verb: Token) -> Iterator[Relation]:
         """ "X is a political scientist with the Center …", "X, who worked for the UN, …", "X
