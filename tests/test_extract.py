@@ -1144,3 +1144,13 @@ def test_facts_read_whatever_the_parser_or_ner_made_of_the_sentence(nlp, text, e
     """Assassins and assassinations, roles set around a name, titles in capitals, organisations in
     cities, names NER runs into titles, heads of state, province and city governments."""
     assert expected in facts(nlp, text)
+
+
+def test_a_city_of_several_words_ner_calls_a_person_is_a_city(nlp):
+    text = (
+        "Police Major Pramot Pansakun, the commander of the Region 2 Border Patrol Police (BPP), "
+        "Khon Kaen, and Thai officials spent more than an hour there."
+    )
+    extraction = extract(nlp, text)
+    assert {e.name: e.cls.split("#")[1] for e in extraction.entities}["Khon Kaen"] in {"City", "Place"}
+    assert not any(s == "Khon Kaen" for s, _, _ in facts(nlp, text))

@@ -530,7 +530,11 @@ def _place_name(span: Span) -> str | None:
 
 def _is_big_city(city: City | None) -> bool:
     """News means the city by "Washington" or "New York", not the state."""
-    return city is not None and city.population >= 500_000
+    return _is_city_of(city, 500_000)
+
+
+def _is_city_of(city: City | None, population: int) -> bool:
+    return city is not None and city.population >= population
 
 
 def _is_headline(sentence: Span) -> bool:
@@ -563,6 +567,8 @@ def _vote_label(span: Span) -> str:
         return "GPE"  # "Yerevan, the capital of Armenia", whatever NER made of the name
     if span.label_ == "ORG" and _is_big_city(find_city(span.text)) and span.text.lower() not in club_words():
         return "GPE"  # "arrested in the southern Pakistani city of Karachi", read as an organisation
+    if span.label_ == "PERSON" and len(span) > 1 and _is_city_of(find_city(span.text), 100_000):
+        return "GPE"  # "the Border Patrol Police (BPP), Khon Kaen,": a city of several words
     if span.label_ == "PERSON" or _has_role_title(span) or _has_role_apposition(span) or _has_age(span):
         return "PERSON"
     if _is_assassinated(span):
