@@ -1154,3 +1154,14 @@ def test_a_city_of_several_words_ner_calls_a_person_is_a_city(nlp):
     extraction = extract(nlp, text)
     assert {e.name: e.cls.split("#")[1] for e in extraction.entities}["Khon Kaen"] in {"City", "Place"}
     assert not any(s == "Khon Kaen" for s, _, _ in facts(nlp, text))
+
+
+def test_a_spokesperson_of_a_state_body_is_a_citizen_of_its_country(nlp):
+    from kg.extract import extract_article
+    from kg.records import Document
+
+    text = "Germany's parliament met on Monday. Katrin Lange, a spokeswoman for the Bundestag, said so."
+    extraction = extract_article(nlp(text), Document(id="x", source="x.txt", text=text))
+    citizen = [r for r in extraction.relations if r.predicate.endswith("citizenOf")]
+    assert any(r.subject == "katrin lange" and r.object == "country:DE" for r in citizen)
+    assert all(r.rule.endswith("+national-body") for r in citizen)

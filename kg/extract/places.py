@@ -83,6 +83,9 @@ INSTITUTION_WORDS = {
 
 # Organisations that act where they are based.
 NATIONAL_ORGANIZATIONS = {KG.PoliticalParty, KG.GovernmentBody, KG.NewsOrganization}
+# What a person who is its citizen can be to a party or state body of a country.
+NATIONAL_SERVICE = {KG.memberOf, KG.headOf, KG.spokespersonOf, KG.worksFor}
+
 # Words of the names of bodies above countries ("European Parliament", "Council of Europe").
 SUPRANATIONAL_WORDS = {"european", "europe", "international", "world", "global", "united", "nations"}
 
@@ -260,8 +263,8 @@ class PlaceRules(FinderBase):
         return []
 
     def citizens_of_national_bodies(self, relations: list[Relation]) -> Iterator[Relation]:
-        """A member or head of a party or a state body of one country is its citizen: "Sigmar
-        Gabriel (SPD)" with the SPD based in Germany → citizenOf Germany."""
+        """A member, head, spokesperson or employee of a party or a state body of one country is
+        its citizen: "Sigmar Gabriel (SPD)" with the SPD based in Germany → citizenOf Germany."""
         countries: dict[str, set[str]] = defaultdict(set)
         for relation in relations:
             if relation.predicate in {KG.basedIn, KG.partOf} and isinstance(relation.object, str):
@@ -269,7 +272,7 @@ class PlaceRules(FinderBase):
                     if self.coarse(relation.object) == "country":
                         countries[relation.subject].add(relation.object)
         for relation in relations:
-            if relation.predicate not in {KG.memberOf, KG.headOf} or not isinstance(relation.object, str):
+            if relation.predicate not in NATIONAL_SERVICE or not isinstance(relation.object, str):
                 continue
             found = countries.get(relation.object, set())
             if len(found) != 1 or self.coarse(relation.subject) != "person":
