@@ -1165,3 +1165,10 @@ def test_a_spokesperson_of_a_state_body_is_a_citizen_of_its_country(nlp):
     citizen = [r for r in extraction.relations if r.predicate.endswith("citizenOf")]
     assert any(r.subject == "katrin lange" and r.object == "country:DE" for r in citizen)
     assert all(r.rule.endswith("+national-body") for r in citizen)
+
+
+def test_a_city_told_from_its_namesake_by_a_river_is_that_city(nlp):
+    text = "Jürgen Neyer teaches at the European University Viadrina in Frankfurt (Oder)."
+    extraction = extract(nlp, text)
+    assert "Frankfurt (Oder)" in {e.name for e in extraction.entities}
+    assert ("European University Viadrina", "basedIn", "Frankfurt (Oder)") in facts(nlp, text)

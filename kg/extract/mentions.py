@@ -348,8 +348,11 @@ class ArticleEntities:
             country = find_country(span.text)
             if country is not None and span.label_ == "PERSON" and {t.lower_ for t in span} <= name_words:
                 country = None
+            form = _qualified_place(span) or span.text
             if country is not None:
                 identity = "country:" + country.code
+            elif form != span.text:
+                identity = normalise_name(form)  # "Frankfurt (Oder)" is not Frankfurt am Main
             else:
                 identity = normalise_name(_place_name(span) or span.text)
             if not identity:
@@ -358,7 +361,7 @@ class ArticleEntities:
             if country is not None:
                 group.country_code = country.code
             group.votes[_vote_label(span)] += _vote_weight(span)
-            group.forms[span.text] += 1
+            group.forms[form] += 1
             group.tokens.append((span.start, span.end))
             group.in_body |= span.sent.start not in headlines
         for token in self.tokens:
@@ -514,6 +517,18 @@ def _office_title_tokens(doc: Doc) -> set[int]:
             if title is not None and title.kind == "minister":
                 found.update(i for i in range(title.start, ent.start) if doc[i].ent_type_ == "ORG")
     return found
+
+
+def _qualified_place(span: Span) -> str | None:
+    """A city named with the river or region that tells it from a bigger namesake, "Frankfurt
+    (Oder)", "Halle (Saale)", as GeoNames names it."""
+    doc = span.doc
+    if span.label_ not in {"GPE", "LOC"} or span.end + 2 >= len(doc):
+        return None
+    if doc[span.end].text != "(" or doc[span.end + 2].text != ")":
+        return None
+    city = find_city(f"{span.text} ({doc[span.end + 1].text})")
+    return city.name if city is not None else None
 
 
 def _place_name(span: Span) -> str | None:
