@@ -1172,3 +1172,17 @@ def test_a_city_told_from_its_namesake_by_a_river_is_that_city(nlp):
     extraction = extract(nlp, text)
     assert "Frankfurt (Oder)" in {e.name for e in extraction.entities}
     assert ("European University Viadrina", "basedIn", "Frankfurt (Oder)") in facts(nlp, text)
+
+
+def test_honorifics_and_abbreviated_titles_are_surface_forms(nlp):
+    text = "In 1978, James Earl Ray, convicted assassin of Dr. Martin Luther King Jr., told a hearing."
+    forms = {e.name: e.forms for e in extract(nlp, text).entities}
+    assert "Dr. Martin Luther King Jr." in forms["Martin Luther King Jr."]
+    text = "In 1969, Sirhan Sirhan was sentenced for the assassination of New York Sen. Robert F. Kennedy."
+    forms = {e.name: e.forms for e in extract(nlp, text).entities}
+    assert "New York Sen. Robert F. Kennedy" in forms["Robert F. Kennedy"]
+
+
+def test_a_word_of_a_place_name_is_not_a_country_of_its_own(nlp):
+    found = facts(nlp, "New Jersey Gov. Thomas Kean was greeted with praise.")
+    assert not any(o == "Jersey" for _, _, o in found)

@@ -409,6 +409,8 @@ class ArticleEntities:
                     # descriptions ("Bayern Munich striker") are not.
                     if title is not None and title.kind and self.doc[title.start : start].text.istitle():
                         self.add_form(key, self.doc[title.start : end].text)
+                    elif start > 0 and _is_honorific(self.doc[start - 1]):
+                        self.add_form(key, self.doc[start - 1 : end].text)  # "Dr. Martin Luther King Jr."
 
 
 def _without_nationality(name: str) -> str | None:
@@ -1002,7 +1004,7 @@ def title_before(span: Span) -> Title | None:
     title_words: list[Token] = []
     sports = words[-1].lower_ in SPORTS_ROLES  # "Dortmund keeper": the city's name is its club's
     for token in words:
-        country = find_country(token.text) if token.ent_type_ == "GPE" else None
+        country = find_country(_entity_text(token)) if token.ent_type_ == "GPE" else None
         demonym = nationality(token) if country is None else None
         if demonym is not None:
             nationalities.append(demonym.code)
@@ -1013,8 +1015,8 @@ def title_before(span: Span) -> Title | None:
                 nationalities.append(country.code)  # "US actor Tom Hanks", but "Russia expert X"
         elif token.ent_type_ == "ORG" and kind != "minister" or sports and token.ent_type_ in {"GPE", "LOC"}:
             organizations.append(token)
-        elif token.lower_ in {"new", "then", "current", "newly", "elected"} and not title_words:
-            continue
+        elif token.lower_ in TIME_WORDS and not title_words and not token.ent_type_:
+            continue  # "new", not the "New" of "New York Sen. Robert F. Kennedy"
         else:
             title_words.append(token)
     if not title_words:
@@ -1079,6 +1081,27 @@ _TITLE_ADJECTIVES = {
     "economy",
     "government",
 }
+
+
+# Words before a title that say when, not what ("new Foreign Minister", "then President").
+TIME_WORDS = {"new", "then", "current", "newly", "elected"}
+
+
+def _is_honorific(token: Token) -> bool:
+    return token.lower_ in HONORIFICS and token.is_title
+
+
+def _entity_text(token: Token) -> str:
+    """The text of the whole entity a token is in: "New Jersey" for "Jersey", which alone names
+    the island."""
+    doc = token.doc
+    start = token.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = token.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end].text
 
 
 def unnamed_holder_word(token: Token, sports: bool = False) -> bool:
