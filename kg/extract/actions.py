@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from rdflib import URIRef
 from spacy.tokens import Token
 
-from kg.extract.finder import FinderBase, prepositional_objects
+from kg.extract.finder import FinderBase, prepositional_objects, subject_of
 from kg.extract.lexicon import MODAL_WORDS, UNREAL_VERBS
 from kg.ontology import KG
 from kg.records import Relation
@@ -95,11 +95,9 @@ class ActionRules(FinderBase):
         for verb in self.tokens:
             if verb.lemma_.lower() not in {"head", "lead", "chair"} or verb.pos_ != "VERB" or is_hedged(verb):
                 continue
-            if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in verb.children):
+            if is_future(verb):
                 continue
-            subject_token = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if subject_token is not None and subject_token.tag_ == "WP" and verb.dep_ == "relcl":
-                subject_token = verb.head
+            subject_token = subject_of(verb)
             objects = [c for c in verb.children if c.dep_ == "dobj"]
             # "chairs the board of Siemens": the organisation the board belongs to.
             objects += [
@@ -257,3 +255,8 @@ def is_hedged(verb: Token) -> bool:
         if any(c.dep_ == "neg" for c in head.children):
             return True
     return False
+
+
+def is_future(verb: Token) -> bool:
+    """Whether a verb says what will (or would) be, not what is: "X will lead the party"."""
+    return any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in verb.children)

@@ -169,3 +169,12 @@ def prepositional_objects(token: Token, *prepositions: str) -> list[Token]:
         for obj in prep.children
         if obj.dep_ == "pobj"
     ]
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of a verb; for "who" in a relative clause, the noun it hangs on ("Booth, who
+    assassinated Lincoln" → Booth)."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is not None and subject.tag_ == "WP" and verb.dep_ == "relcl":
+        return verb.head
+    return subject

@@ -11,8 +11,8 @@ from dataclasses import replace
 from rdflib import Literal, URIRef
 from spacy.tokens import Span, Token
 
-from kg.extract.actions import is_hedged
-from kg.extract.finder import PLACES, FinderBase, prepositional_objects
+from kg.extract.actions import is_future, is_hedged
+from kg.extract.finder import PLACES, FinderBase, prepositional_objects, subject_of
 from kg.extract.lexicon import ORGANIZATION_NOUNS, known_clubs, role_kinds
 from kg.extract.mentions import (
     PLACE_NOUNS,
@@ -94,7 +94,8 @@ TEAM_NOUNS = {"side", "team", "squad", "club", "eleven"}
 
 
 def _names_a_team(name: str) -> bool:
-    """Whether an organisation's name is a team's: a known club, or a city's name alone."""
+    """Whether an organisation's name is a team's: a word clubs are named with ("FC", "United"),
+    or a city's name alone ("Hamburg")."""
     words = normalise_name(name).split()
     if set(words) & {"fc", "united", "city", "athletic", "sporting", "real", "borussia"}:
         return True
@@ -466,16 +467,14 @@ class RoleRules(FinderBase):
             lemma = verb.lemma_.lower()
             if lemma not in TEAM_VERBS or verb.pos_ != "VERB" or is_hedged(verb):
                 continue
-            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-            if subject is not None and subject.tag_ == "WP" and verb.dep_ == "relcl":
-                subject = verb.head  # "Ballack, who signed for Chelsea"
+            subject = subject_of(verb)  # "Ballack, who signed for Chelsea"
             person, sure = self.entity(subject) if subject is not None else (None, 0.0)
             if person is None or self.coarse(person) != "person":
                 continue
             if lemma == "join":
                 objects = [c for c in verb.children if c.dep_ == "dobj"]
             else:
-                objects = prepositional_objects(verb, "for", "with" if lemma == "sign" else "for")
+                objects = prepositional_objects(verb, *(("for", "with") if lemma == "sign" else ("for",)))
                 # "scored 21 goals for Bayern Munich"
                 goals = [d for d in verb.children if d.dep_ == "dobj"]
                 objects += [o for d in goals for o in prepositional_objects(d, "for")]
@@ -560,11 +559,9 @@ class RoleRules(FinderBase):
             person_token: Token | None = None
             places: list[Token] = []
             if token.lemma_.lower() == "live" and token.pos_ == "VERB" and not is_hedged(token):
-                if any(c.dep_ == "aux" and c.lower_ in {"will", "would", "'ll"} for c in token.children):
+                if is_future(token):
                     continue
-                person_token = next((c for c in token.children if c.dep_ == "nsubj"), None)
-                if person_token is not None and person_token.tag_ == "WP" and token.dep_ == "relcl":
-                    person_token = token.head  # "X, who lives in Y"
+                person_token = subject_of(token)  # "X, who lives in Y"
                 places = prepositional_objects(token, "in")
             elif token.lower_ == "resident" and token.pos_ == "NOUN":
                 if token.dep_ == "appos":
