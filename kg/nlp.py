@@ -96,10 +96,9 @@ def _known_organization_names() -> frozenset[str]:
 def _organizations_of_countries() -> frozenset[str]:
     """The names of ``data/organization_countries.tsv``, as written: NER's label for them is
     corrected, but they are not looked for where NER found nothing ("Ford", "Amazon")."""
-    text = resources.files("kg").joinpath("data/organization_countries.tsv").read_text(encoding="utf-8")
-    return frozenset(
-        line.split("\t")[0].strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    from kg.extract.lexicon import organization_country_rows
+
+    return frozenset(name for name, _ in organization_country_rows())
 
 
 # Labels NER gives a nationality word by mistake ("a retired Ugandan athlete" read as an

@@ -239,13 +239,18 @@ def club_words() -> frozenset[str]:
 
 
 @cache
-def organization_countries() -> dict[str, str]:
-    """Normalised name of an organisation tied to one country → that country's ISO code (see
+def organization_country_rows() -> tuple[tuple[str, str], ...]:
+    """(name as written, ISO code) of every organisation tied to one country (see
     ``data/organization_countries.tsv``)."""
-    table: dict[str, str] = {}
     text = resources.files("kg").joinpath("data/organization_countries.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, code = line.split("\t")
-            table[normalise_name(name)] = code.strip()
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return tuple((name.strip(), code.strip()) for name, code in rows)
+
+
+@cache
+def organization_countries() -> dict[str, str]:
+    """Normalised name of an organisation tied to one country → that country's ISO code."""
+    table: dict[str, str] = {}
+    for name, code in organization_country_rows():
+        table[normalise_name(name)] = code
     return table
