@@ -1186,3 +1186,73 @@ def test_honorifics_and_abbreviated_titles_are_surface_forms(nlp):
 def test_a_word_of_a_place_name_is_not_a_country_of_its_own(nlp):
     found = facts(nlp, "New Jersey Gov. Thomas Kean was greeted with praise.")
     assert not any(o == "Jersey" for _, _, o in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "On Monday, EU parliament president Martin Schulz informed the office.",
+            ("Martin Schulz", "headOf", "EU parliament"),
+        ),
+        (
+            "Sevim Dagdelen, a Left party MP, called on the German government to take action.",
+            ("Sevim Dagdelen", "memberOf", "Left party"),
+        ),
+        (
+            "Opposition Green party leader Katrin Göring-Eckardt called for legal routes.",
+            ("Katrin Göring-Eckardt", "headOf", "Green party"),
+        ),
+    ],
+)
+def test_a_party_or_institution_named_with_a_lower_case_noun_holds_the_role(nlp, text, expected):
+    """The president of the "EU parliament" presides over the parliament, not over the EU."""
+    found = facts(nlp, text)
+    assert expected in found
+    assert not any(s == expected[0] and o == "EU" for s, _, o in found)
+
+
+def test_a_city_or_nationality_before_party_names_no_party(nlp):
+    found = facts(nlp, "The Berlin party chief Klaus Lederer and a German party leader, Olaf Scholz, spoke.")
+    assert not any(p in {"headOf", "memberOf", "worksFor"} for _, p, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "An Italian judge sentenced 23 CIA employees for the abduction of the Egyptian cleric "
+            "Osama Moustafa Hassan Nasr.",
+            ("Osama Moustafa Hassan Nasr", "citizenOf", "Egypt"),
+        ),
+        (
+            "In mid-March, a member of Switzerland's upper house of parliament, Josef Dittli, filed a lawsuit.",
+            ("Josef Dittli", "citizenOf", "Switzerland"),
+        ),
+        (
+            "Aatish was born out of an affair between Salman Taseer and India's renowned journalist "
+            "Tavleen Singh.",
+            ("Tavleen Singh", "citizenOf", "India"),
+        ),
+        (
+            "Ibrahim joins a long list of Nigerian authors who have won international acclaim such as "
+            "Chinua Achebe and Chimamanda Ngozi Adichie.",
+            ("Chimamanda Ngozi Adichie", "citizenOf", "Nigeria"),
+        ),
+        (
+            "Several Russian officials, including Sergei Lavrov, attended the talks.",
+            ("Sergei Lavrov", "citizenOf", "Russia"),
+        ),
+    ],
+)
+def test_a_nationality_said_of_a_description_or_a_group_a_person_is_named_from(nlp, text, expected):
+    assert expected in facts(nlp, text)
+
+
+def test_a_language_tutor_or_a_country_expert_has_no_nationality_from_it(nlp):
+    found = facts(
+        nlp,
+        "Tolstoy has his German tutor, Friedrich Roessl, to thank. Nina Khrushcheva, a Russia expert "
+        "at The New School, agreed.",
+    )
+    assert not any(p == "citizenOf" for _, p, _ in found)

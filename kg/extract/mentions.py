@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.lexicon import (
     GOVERNMENT_NAME_WORDS,
     GOVERNMENT_NOUNS,
+    INSTITUTION_NOUNS,
     NEWS_NAME_ENDINGS,
     ORGANIZATION_DESCRIPTIONS,
     ORGANIZATION_NAME_ENDINGS,
@@ -135,7 +136,8 @@ class Title:
     nationalities: tuple[str, ...]  # countries named by a demonym ("German"): the person's too
     organizations: tuple[Token, ...]
     start: int
-    # A name NER did not find that the role is held in: "Gazprom" of "Gazprom CEO".
+    # A name NER did not find that the role is held in: "Gazprom" of "Gazprom CEO", "EU
+    # parliament" of "EU parliament president".
     unnamed: tuple[Token, ...] = ()
 
 
@@ -257,6 +259,19 @@ class ArticleEntities:
             return None
         self.add_form(fuller[0], name)
         return fuller[0]
+
+    def organization_phrase(self, tokens: list[Token]) -> str:
+        """The organisation a phrase names that NER did not ("EU parliament", "Green party"): the
+        article's entity of that name if there is one, else a new one."""
+        name = " ".join(t.text for t in tokens)
+        identity = organization_identity(name)
+        if identity in self._classes:
+            for token in tokens:
+                self._token_key.setdefault(token.i, identity)
+            return identity
+        return self.organization_named(name) or self.add_derived(
+            name, organization_class(name), identity, tokens
+        )
 
     def country(self, code: str, token: Token | None = None) -> str:
         """The key of a country, adding it when the article names it only by a demonym
@@ -944,11 +959,18 @@ def _classify(group: _Group, forms: Counter[str]) -> tuple[URIRef, str, str]:
         if name.split()[-1] in ORGANIZATION_NAME_ENDINGS:
             return organization_class(name), name, identity
         return KG.Place, name, identity
+    return organization_class(name), name, organization_identity(name)
+
+
+def organization_identity(name: str) -> str:
+    """The identity of an organisation's name: "EU Commission" and "European Commission" share
+    one, and so do "SPD" and the Social Democratic Party of Germany."""
+    identity = normalise_name(name)
     if identity.startswith("eu "):
-        identity = "european " + identity[3:]  # one identity for "EU Commission" and "European Commission"
+        identity = "european " + identity[3:]
     if identity in known_acronyms():
-        identity = known_acronyms()[identity][0]  # "SPD" is the Social Democratic Party of Germany
-    return organization_class(name), name, identity
+        identity = known_acronyms()[identity][0]
+    return identity
 
 
 def organization_class(name: str) -> URIRef:
@@ -1011,8 +1033,14 @@ def title_before(span: Span) -> Title | None:
             countries.append(demonym.code)
         elif country is not None:
             countries.append(country.code)
+            possessive = token.i + 1 < len(doc) and doc[token.i + 1].tag_ == "POS"
             if token.text.replace(".", "") in {"US", "UK"}:
                 nationalities.append(country.code)  # "US actor Tom Hanks", but "Russia expert X"
+            elif (
+                possessive and kind in {"employee", "member"} and not any(t.ent_type_ == "ORG" for t in words)
+            ):
+                # "India's renowned journalist Tavleen Singh", not "Germany's Bayern Munich striker X"
+                nationalities.append(country.code)
         elif token.ent_type_ == "ORG" and kind != "minister" or sports and token.ent_type_ in {"GPE", "LOC"}:
             organizations.append(token)
         elif token.lower_ in TIME_WORDS and not title_words and not token.ent_type_:
@@ -1027,6 +1055,25 @@ def title_before(span: Span) -> Title | None:
             if unnamed and unnamed[-1].i != token.i - 1:
                 break  # one name only
             unnamed.append(token)
+    institution = doc[organizations[-1].i + 1] if organizations else None
+    if (
+        institution is not None
+        and institution in title_words[:-1]
+        and institution.lower_ in INSTITUTION_NOUNS
+    ):
+        # "EU parliament president Martin Schulz" presides over the parliament, not the EU.
+        named = {t.i for t in organizations}
+        first = institution.i
+        while first - 1 in named:
+            first -= 1
+        run = [doc[i] for i in range(first, institution.i)]
+        unnamed = run + [institution]
+        organizations = [t for t in organizations if t not in run]
+    else:
+        party = next((t for t in title_words[:-1] if t.lower_ == "party" and t.text.islower()), None)
+        phrase = party_phrase(party) if party is not None else None
+        if phrase is not None:
+            unnamed = phrase  # "Green party politician Irene Mihalic"
     if kind is None:
         # "US actor Tom Hanks": no office, but the person's nationality.
         nationalities += [c for c in countries if c not in nationalities]
@@ -1116,6 +1163,25 @@ def unnamed_holder_word(token: Token, sports: bool = False) -> bool:
     return not (find_demonym(token.text) or find_city(token.text) or find_country(token.text))
 
 
+def party_phrase(noun: Token) -> list[Token] | None:
+    """ "Green party", "Left party": the capitalised words before a lower-case "party" and the
+    noun, when they name a party NER did not; not "the Fidesz party" (NER named it) nor "the
+    German party" or "a Berlin party"."""
+    names: list[Token] = []
+    for token in reversed(list(noun.doc[max(0, noun.i - 3) : noun.i])):
+        if token.head.i != noun.i or token.dep_ not in {"compound", "amod"} or not token.text[:1].isupper():
+            break
+        if token.lower_ in _TITLE_ADJECTIVES:
+            break  # "Opposition Green party leader"
+        names.insert(0, token)
+    if not names or any(t.ent_type_ == "ORG" for t in names):
+        return None
+    phrase = " ".join(t.text for t in names) + " party"
+    if normalise_name(phrase) in political_parties() or all(unnamed_holder_word(t) for t in names):
+        return names + [noun]
+    return None
+
+
 def _title_start(span: Span) -> int:
     """Where the longest title before a name starts: the words just before it that all hang on
     the name or on each other (compounds, adjectives, possessives, "Secretary of State")."""
@@ -1143,7 +1209,9 @@ def _title_word(token: Token) -> bool:
         return True  # "co" of "Green Party co-leader", whatever the parser made of it
     if token.dep_ not in {"compound", "amod", "nmod", "poss", "prep", "pobj", "cc", "conj", "det"}:
         return False
-    return token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"} or token.lower_ == "the"
+    if token.text[:1].isupper() or token.pos_ in {"NOUN", "ADJ"} or token.lower_ == "the":
+        return True
+    return token.lower_ in role_kinds()  # "Tottenham Hotspur midfielder", tagged as a verb
 
 
 def nationality(token: Token) -> Country | None:

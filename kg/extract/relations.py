@@ -33,6 +33,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_homes,
             self.find_residents,
             self.find_family,
+            self.find_named_examples,
             self.find_government_bodies,
             self.find_organization_places,
             self.find_organization_countries,

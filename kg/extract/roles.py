@@ -5,7 +5,7 @@ citizenOf, memberOf and the position as written."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from rdflib import Literal, URIRef
@@ -13,14 +13,14 @@ from spacy.tokens import Span, Token
 
 from kg.extract.actions import is_future, is_hedged
 from kg.extract.finder import PLACES, FinderBase, prepositional_objects, subject_of
-from kg.extract.lexicon import ORGANIZATION_NOUNS, known_clubs, role_kinds
+from kg.extract.lexicon import INSTITUTION_NOUNS, ORGANIZATION_NOUNS, known_clubs, role_kinds
 from kg.extract.mentions import (
     PLACE_NOUNS,
     SPORTS_ROLES,
     ArticleEntities,
     Title,
     nationality,
-    organization_class,
+    party_phrase,
     phrase_before_name,
     title_before,
     unnamed_holder_word,
@@ -103,6 +103,9 @@ def _names_a_team(name: str) -> bool:
 
 
 # Offices that a title without a country holds in the country the article is about.
+# People a language's adjective may describe by what they teach or translate.
+LANGUAGE_WORK_NOUNS = {"tutor", "teacher", "translator", "interpreter", "instructor", "lecturer", "professor"}
+
 HOME_KINDS = {"head_of_government", "minister"}
 # Words of a title of an office below the country's ("state premier", "regional minister").
 LOCAL_WORDS = {
@@ -135,11 +138,7 @@ class RoleRules(FinderBase):
                 person = self.entities.key_at(person_token)
                 if person is None or self.coarse(person) != "person":
                     continue
-                named = self.entities.key_at(role) is not None
-                if named and role.dep_ == "pobj" and role.head.dep_ == "prep":
-                    # "the new president of the European Parliament, Jerzy Buzek": the parser
-                    # set the name beside the organisation rather than the role.
-                    role = role.head.head
+                role = _role_above(role, self.entities)
                 if self.entities.key_at(role) is not None:
                     continue
                 if role.pos_ != "NOUN" and not (role.pos_ == "PROPN" and _role_kind(role) is not None):
@@ -185,6 +184,9 @@ class RoleRules(FinderBase):
             office = self._office_before(role.i)
             kinds = [office] if office is not None else []
         if not kinds:
+            if rule == "apposition-role" and role.pos_ == "NOUN":
+                # "the Egyptian cleric Osama Moustafa Hassan Nasr": no office, a nationality.
+                yield from self._nationality_of_description(person, role, rule=rule)
             return
         modifiers = {c.lower_ for c in role.lefts if c.dep_ in {"amod", "compound", "advmod"}}
         kind = _qualified_kind(kinds[0], modifiers)
@@ -218,17 +220,38 @@ class RoleRules(FinderBase):
                 # "Italy's former intelligence chief": the office is gone, the nationality is not.
                 yield self.relation(person, KG.citizenOf, holder, role, 0.75, rule)
         citizen = {h for h in holders if self.coarse(h) == "country" and kinds[0] in CITIZEN_KINDS}
-        for modifier in role.lefts:
-            # "Moses Asonya, a retired Ugandan athlete": the nationality of whoever holds the role.
-            country = nationality(modifier) if modifier.dep_ in {"amod", "compound"} else None
-            if country is not None:
-                key = self.entities.country(country.code, modifier)
-                if key not in citizen:
+        if kinds[0] in {"employee", "member"} and not any(self.coarse(h) == "organization" for h in holders):
+            # "India's renowned journalist Tavleen Singh", "a member of Switzerland's upper house":
+            # the country's own, when no organisation is named to work for.
+            for token, _, via in _role_attachments(role):
+                key = self.entities.key_at(token) if via == "poss" else None
+                if (
+                    key is not None
+                    and key in holders
+                    and self.coarse(key) == "country"
+                    and key not in citizen
+                ):
+                    citizen.add(key)
                     yield self.relation(person, KG.citizenOf, key, role, 0.7, rule)
+        yield from self._nationality_of_description(person, role, exclude=citizen, rule=rule)
         for extra in roles[1:]:
             # "a professor at Queens College and honorary president of the Socialist International"
             if any(c.dep_ in {"prep", "poss"} for c in extra.children):
                 yield from self._role_relations(person, extra, rule)
+
+    def _nationality_of_description(
+        self, person: str, noun: Token, exclude: Iterable[str] = (), rule: str = "apposition-role"
+    ) -> Iterator[Relation]:
+        """ "Moses Asonya, a retired Ugandan athlete": the nationality of whoever the noun is; not
+        of "his German tutor", who may teach the language."""
+        if noun.lower_ in LANGUAGE_WORK_NOUNS:
+            return
+        for modifier in noun.lefts:
+            country = nationality(modifier) if modifier.dep_ in {"amod", "compound"} else None
+            if country is not None:
+                key = self.entities.country(country.code, modifier)
+                if key not in exclude:
+                    yield self.relation(person, KG.citizenOf, key, noun, 0.7, rule)
 
     def _role_holders(self, role: Token, kind: str) -> list[str]:
         """The organisations and countries a role noun is held in.
@@ -249,6 +272,8 @@ class RoleRules(FinderBase):
                 key = self.entities.country(country.code, token) if country else None
             if key is None and token.lower_ in {"country", "nation"}:
                 key = self.resolve_description(token)
+            if key is None and via == "compound" and token.lower_ in INSTITUTION_NOUNS | {"party"}:
+                key = self._named_body(token)  # "a Left party MP", "EU parliament president"
             sports = via == "compound" and role.lower_ in SPORTS_ROLES
             if key is None and sports and unnamed_holder_word(token, True):
                 # "Dortmund keeper Roman Weidenfeller": the club NER did not name
@@ -260,6 +285,17 @@ class RoleRules(FinderBase):
         if nested and any(via == "at" for _, _, via in found):
             found = [f for f in found if f[2] == "at"]
         return [key for _, key, _ in found]
+
+    def _named_body(self, noun: Token) -> str | None:
+        """The party or institution a lower-case noun and the name before it make ("Left party",
+        "EU parliament"), when NER did not name it."""
+        if noun.lower_ == "party":
+            phrase = party_phrase(noun)
+            return self.entities.organization_phrase(phrase) if phrase is not None else None
+        names = [c for c in noun.lefts if c.dep_ == "compound"]
+        if not names or names[-1].i != noun.i - 1 or not all(t.ent_type_ == "ORG" for t in names):
+            return None
+        return self.entities.organization_phrase(names + [noun])
 
     def _holder_relations(
         self, person: str, kind: str, holder: str, position: str, role: Token, confidence: float, rule: str
@@ -275,6 +311,8 @@ class RoleRules(FinderBase):
             # not, but is Russian.
             yield self.relation(person, KG.citizenOf, holder, role, confidence * 0.9, rule)
             return
+        if prop == KG.worksFor and self.entities.cls(holder) == KG.PoliticalParty:
+            prop = KG.memberOf  # "a Left party MP"
         yield self.relation(person, prop, holder, role, confidence, rule)
         if coarse == "country" and kind in CITIZEN_KINDS:
             yield self.relation(person, KG.citizenOf, holder, role, confidence * 0.9, rule)
@@ -337,14 +375,10 @@ class RoleRules(FinderBase):
             return
         holders = [self.entities.country(code, anchor) for code in title.countries]
         holders += [k for k in (self.entities.key_at(t) for t in title.organizations) if k]
-        if not holders and title.unnamed and kind in UNNAMED_HOLDER_KINDS:
+        named_body = bool(title.unnamed) and title.unnamed[-1].lower_ in INSTITUTION_NOUNS | {"party"}
+        if not holders and title.unnamed and (kind in UNNAMED_HOLDER_KINDS or named_body):
             # "Gazprom CEO Alexei Miller": a name NER missed, which the title says is an organisation.
-            name = " ".join(t.text for t in title.unnamed)
-            identity = normalise_name(name)
-            named = self.entities.organization_named(name)  # named elsewhere in the article
-            holders.append(
-                named or self.entities.add_derived(name, organization_class(name), identity, title.unnamed)
-            )
+            holders.append(self.entities.organization_phrase(list(title.unnamed)))
         # "Prime Minister Manmohan Singh of India"
         for prep in anchor.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -489,6 +523,30 @@ class RoleRules(FinderBase):
                     continue  # "he played for time", "wrote for the Guardian"
                 prop = KG.memberOf if is_team or lemma != "join" else KG.worksFor
                 yield self.relation(person, prop, team, verb, round(0.75 * sure, 2), f"verb-{lemma}")
+
+    def find_named_examples(self) -> Iterator[Relation]:
+        """ "Nigerian authors such as Chinua Achebe and Chimamanda Ngozi Adichie", "Russian
+        officials, including Sergei Lavrov": people given as examples of a nationality."""
+        for prep in self.tokens:
+            such_as = prep.lower_ == "as" and prep.i > 0 and self.doc[prep.i - 1].lower_ == "such"
+            if not (such_as or prep.lower_ == "including") or prep.dep_ != "prep":
+                continue
+            group = prep.head
+            if group.tag_ != "NNS" and group.head.dep_ == "relcl" and group.head.head.tag_ == "NNS":
+                group = group.head.head  # "authors who have won acclaim such as …"
+            if group.tag_ != "NNS":
+                continue
+            countries = [c for c in group.lefts if c.dep_ in {"amod", "compound"} and nationality(c)]
+            if len(countries) != 1:
+                continue
+            examples = [o for o in prep.children if o.dep_ == "pobj"]
+            examples += [c for o in examples for c in o.conjuncts]
+            country = nationality(countries[0])
+            for example in examples:
+                person = self.entities.key_at(example)
+                if country is not None and person is not None and self.coarse(person) == "person":
+                    key = self.entities.country(country.code, countries[0])
+                    yield self.relation(person, KG.citizenOf, key, example, 0.65, "examples-of-nationality")
 
     def find_family(self) -> Iterator[Relation]:
         """ "Dole's wife, Elizabeth", "Aatish, the son of Salman Taseer", "his father Jose
@@ -647,6 +705,20 @@ class RoleRules(FinderBase):
                     org = self.entities.key_at(obj)
                     if org is not None and self.coarse(org) == "organization":
                         yield self.relation(person, KG.worksFor, org, verb, 0.75, "works-for")
+
+
+def _role_above(noun: Token, entities: ArticleEntities) -> Token:
+    """The role noun a name in apposition to ``noun`` belongs to: "the new president of the
+    European Parliament, Jerzy Buzek", "a member of Switzerland's upper house of parliament, Josef
+    Dittli" — the parser set the name beside the last noun of the role's phrase."""
+    node = noun
+    for _ in range(3):
+        if _role_kind(node) is not None and entities.key_at(node) is None:
+            return node
+        if node.dep_ != "pobj" or node.head.dep_ != "prep" or node.head.head.pos_ not in {"NOUN", "PROPN"}:
+            break
+        node = node.head.head
+    return node if _role_kind(node) is not None and entities.key_at(node) is None else noun
 
 
 def _role_kind(token: Token) -> str | None:
