@@ -1226,7 +1226,7 @@ def test_a_city_or_nationality_before_party_names_no_party(nlp):
             ("Osama Moustafa Hassan Nasr", "citizenOf", "Egypt"),
         ),
         (
-            "In mid-March, a member of Switzerland's upper house of parliament, Josef Dittli, filed a lawsuit.",
+            "In mid-March, a member of Switzerland's upper house of parliament, Josef Dittli, sued.",
             ("Josef Dittli", "citizenOf", "Switzerland"),
         ),
         (
@@ -1256,3 +1256,23 @@ def test_a_language_tutor_or_a_country_expert_has_no_nationality_from_it(nlp):
         "at The New School, agreed.",
     )
     assert not any(p == "citizenOf" for _, p, _ in found)
+
+
+def test_a_role_between_two_names_introduces_the_name_after_it(nlp):
+    found = facts(
+        nlp,
+        "According to MEP Lunacek, the head of the Green parliamentary group in the European "
+        "Parliament, Daniel Cohn-Bendit, called on Jerzy Buzek to write a note.",
+    )
+    assert ("Daniel Cohn-Bendit", "holdsPosition", "head of the Green parliamentary group") in found
+    assert not any(s == "Lunacek" and p in {"headOf", "holdsPosition"} for s, p, _ in found)
+
+
+def test_a_state_premier_titled_in_an_article_about_a_country_heads_no_country(nlp):
+    text = (
+        "Germany is tense. Germany is calm. Last week, in the eastern state of Saxony, State Premier "
+        "Stanislaw Tillich also confirmed reports."
+    )
+    found = facts(nlp, text)
+    assert ("Stanislaw Tillich", "citizenOf", "Germany") in found
+    assert not any(p == "headOfGovernment" and o == "Germany" for _, p, o in found)

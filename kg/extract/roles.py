@@ -130,6 +130,7 @@ class RoleRules(FinderBase):
         """ "Yun Sun, director of the China program at the Stimson Center" → worksFor, holdsPosition;
         "China's minister of public security, Wang Xiaohong" → ministerOf China."""
         linked: set[tuple[str, int]] = set()
+        found: list[tuple[Token, str, Token]] = []
         for token in self.tokens:
             if token.dep_ != "appos":
                 continue
@@ -143,6 +144,14 @@ class RoleRules(FinderBase):
                     continue
                 if role.pos_ != "NOUN" and not (role.pos_ == "PROPN" and _role_kind(role) is not None):
                     continue  # "India's Prime Minister, Narendra Modi": a role in capitals
+                found.append((person_token, person, role))
+        # "According to MEP Lunacek, the head of the Green group, Daniel Cohn-Bendit, called …": a
+        # role between two names introduces the one after it.
+        named_after = {role.i for person_token, _, role in found if person_token.i > role.i}
+        for person_token, person, role in found:
+            if person_token.i < role.i and role.i in named_after:
+                continue
+            if (person, role.i) not in linked:
                 linked.add((person, role.i))
                 yield from self._role_relations(person, role, "apposition-role")
                 if role.dep_ == "appos":
@@ -389,7 +398,8 @@ class RoleRules(FinderBase):
         if home is not None and not title.unnamed:
             # "Prime Minister Tony Abbott told parliament" in an article about Australia; a
             # "state premier" there holds a lesser office, but is the country's citizen too.
-            if set(title.text.lower().replace("-", " ").split()) & LOCAL_WORDS:
+            written = ent.doc[title.start : ent.start].text  # "State" may be taken for a name
+            if set(written.lower().replace("-", " ").split()) & LOCAL_WORDS:
                 yield self.relation(person, KG.citizenOf, home, anchor, 0.6, "title-home-country")
             else:
                 for relation in self._holder_relations(person, kind, home, title.text, anchor, 0.65, rule):
