@@ -1276,3 +1276,19 @@ def test_a_state_premier_titled_in_an_article_about_a_country_heads_no_country(n
     found = facts(nlp, text)
     assert ("Stanislaw Tillich", "citizenOf", "Germany") in found
     assert not any(p == "headOfGovernment" and o == "Germany" for _, p, o in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Berlin-based corruption watchdog Transparency International ranks Rwanda first.",
+        "The Berlin-based watchdog, Transparency International, ranks Rwanda first.",
+    ],
+)
+def test_based_on_the_noun_that_describes_an_organisation(nlp, text):
+    assert ("Transparency International", "basedIn", "Berlin") in facts(nlp, text)
+
+
+def test_based_on_a_noun_that_describes_a_person_says_nothing_of_an_organisation(nlp):
+    found = facts(nlp, "Police raided the homes of followers of US-based cleric Fethullah Gulen.")
+    assert not any(p == "basedIn" for _, p, _ in found)

@@ -173,7 +173,21 @@ class PlaceRules(FinderBase):
                         yield self.relation(org, KG.basedIn, place, token, 0.8, "headquarters")
                         break
             elif token.dep_ == "amod" and token.lower_.endswith("based"):
-                org = self.entities.key_at(token.head)
+                # "the Berlin-based institute", "Berlin-based corruption watchdog Transparency
+                # International", "the Berlin-based watchdog, Transparency International"
+                described = [token.head]
+                if token.head.lower_ in ORGANIZATION_NOUNS | {
+                    "watchdog",
+                    "maker",
+                    "giant",
+                    "carmaker",
+                    "lender",
+                }:
+                    # not "US-based cleric Fethullah Gulen", whatever NER made of the name
+                    while described[-1].dep_ == "compound" and len(described) < 4:
+                        described.append(described[-1].head)
+                    described += [c for c in token.head.children if c.dep_ == "appos"]
+                org = next((k for k in map(self.entities.key_at, described) if k is not None), None)
                 if org is None or self.coarse(org) != "organization":
                     continue
                 for modifier in token.subtree:
