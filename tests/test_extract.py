@@ -1292,3 +1292,34 @@ def test_based_on_the_noun_that_describes_an_organisation(nlp, text):
 def test_based_on_a_noun_that_describes_a_person_says_nothing_of_an_organisation(nlp):
     found = facts(nlp, "Police raided the homes of followers of US-based cleric Fethullah Gulen.")
     assert not any(p == "basedIn" for _, p, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Even as a teenager, Guerrero played for the national side in his native Peru.",
+            {("Guerrero", "bornIn", "Peru"), ("Guerrero", "citizenOf", "Peru")},
+        ),
+        (
+            "Jesse Jackson easily won the caucuses Saturday in his native South Carolina.",
+            {("Jesse Jackson", "bornIn", "South Carolina")},
+        ),
+        (
+            "German authorities plan to deport Mzoudi to his home country of Morocco.",
+            {("Mzoudi", "citizenOf", "Morocco")},
+        ),
+        (
+            "Angela Merkel spoke. Merkel said on Tuesday in Berlin at the economic council of her "
+            "party, the Christian Democrats (CDU).",
+            {("Angela Merkel", "memberOf", "Christian Democrats")},
+        ),
+    ],
+)
+def test_a_persons_native_place_home_country_and_own_party(nlp, text, expected):
+    assert expected <= facts(nlp, text)
+
+
+def test_a_club_someone_left_is_not_theirs(nlp):
+    found = facts(nlp, "Thomas Müller left his club, Bayern Munich, in May.")
+    assert not any(p == "memberOf" for _, p, _ in found)

@@ -30,6 +30,7 @@ class RelationFinder(RoleRules, PlaceRules, ActionRules):
             self.find_party_members,
             self.find_team_members,
             self.find_birthplaces,
+            self.find_native_places,
             self.find_homes,
             self.find_residents,
             self.find_family,

@@ -103,6 +103,11 @@ def _names_a_team(name: str) -> bool:
 
 
 # Offices that a title without a country holds in the country the article is about.
+# What a person's own "party" or "employer", named in apposition, is to them.
+OWN_BODIES = {"party": KG.memberOf, "club": KG.memberOf, "team": KG.memberOf, "employer": KG.worksFor}
+
+LEAVING_VERBS = {"leave", "quit", "exit", "desert", "abandon", "resign"}
+
 # People a language's adjective may describe by what they teach or translate.
 LANGUAGE_WORK_NOUNS = {"tutor", "teacher", "translator", "interpreter", "instructor", "lecturer", "professor"}
 
@@ -664,6 +669,55 @@ class RoleRules(FinderBase):
                 places = prepositional_objects(token, "of")
             if person_token is not None:
                 yield from self._person_place(person_token, places, KG.bornIn, token, 0.85, "born-in")
+
+    def find_native_places(self) -> Iterator[Relation]:
+        """ "in his native Peru" → bornIn Peru and citizenOf Peru; "his native South Carolina" →
+        bornIn; "to his home country of Morocco" → citizenOf; "her party, the Christian Democrats"
+        → memberOf."""
+        for token in self.tokens:
+            if token.lower_ == "native" and token.dep_ == "amod":
+                place = token.head
+                owner = next((c for c in place.children if c.dep_ == "poss"), None)
+                if owner is None:
+                    continue
+                yield from self._person_place(owner, [place], KG.bornIn, token, 0.8, "native-place")
+                if self._is_country(place):
+                    yield from self._person_place(owner, [place], KG.citizenOf, token, 0.8, "native-place")
+            elif token.lower_ in OWN_BODIES and token.pos_ == "NOUN":
+                # "the economic council of her party, the Christian Democrats (CDU)"
+                owner = next((c for c in token.children if c.dep_ == "poss"), None)
+                person, sure = self.entity(owner) if owner is not None else (None, 0.0)
+                named = [c for c in token.children if c.dep_ == "appos"]
+                after = self.doc[token.i + 1 : token.i + 4]
+                if not named and len(after) == 3 and after[0].text == ",":
+                    named = [after[2] if after[1].lower_ == "the" else after[1]]  # the parser lost it
+                if token.head.lemma_.lower() in LEAVING_VERBS or any(
+                    c.lower_ == "former" for c in token.lefts
+                ):
+                    continue  # "Müller left his club, Bayern Munich"
+                bodies = [self.entities.key_at(c) for c in named]
+                for body in bodies:
+                    if (
+                        person
+                        and body
+                        and self.coarse(person) == "person"
+                        and self.coarse(body) == "organization"
+                    ):
+                        prop = OWN_BODIES[token.lower_]
+                        yield self.relation(person, prop, body, token, round(0.8 * sure, 2), "own-body")
+            elif token.lower_ == "country" and any(c.lower_ == "home" for c in token.lefts):
+                owner = next((c for c in token.children if c.dep_ == "poss"), None)
+                countries = prepositional_objects(token, "of")
+                countries += [c for c in token.children if c.dep_ == "appos"]
+                countries = [c for c in countries if self._is_country(c)]
+                if owner is not None and countries:
+                    yield from self._person_place(
+                        owner, countries, KG.citizenOf, token, 0.8, "home-country-of"
+                    )
+
+    def _is_country(self, token: Token) -> bool:
+        key = self.entities.key_at(token)
+        return key is not None and self.entities.cls(key) == KG.Country
 
     def _person_place(
         self,
