@@ -1323,3 +1323,15 @@ def test_a_persons_native_place_home_country_and_own_party(nlp, text, expected):
 def test_a_club_someone_left_is_not_theirs(nlp):
     found = facts(nlp, "Thomas Müller left his club, Bayern Munich, in May.")
     assert not any(p == "memberOf" for _, p, _ in found)
+
+
+def test_an_organisations_name_before_what_kind_it_is_is_its_name(nlp):
+    extraction = extract(
+        nlp,
+        "Iran summoned Nigeria's charge d'affaires, the official IRNA news agency reported. "
+        "Announced through the state-run Xinhua News agency, the move was confirmed by Xinhua.",
+    )
+    names = {e.name: e.cls.split("#")[1] for e in extraction.entities}
+    assert names.get("IRNA") in {"Organization", "NewsOrganization"}
+    assert [n for n in names if "Xinhua" in n] == ["Xinhua News"]
+    assert not any(r.predicate.endswith("holdsPosition") for r in extraction.relations)

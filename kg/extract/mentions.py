@@ -25,6 +25,7 @@ from kg.extract.lexicon import (
     NEWS_NAME_ENDINGS,
     ORGANIZATION_DESCRIPTIONS,
     ORGANIZATION_NAME_ENDINGS,
+    ORGANIZATION_NOUNS,
     PARTY_NAME_WORDS,
     club_words,
     known_acronyms,
@@ -83,6 +84,8 @@ CORPORATE_SUFFIXES = {
     "plc",
     "se",
     "llc",
+    "news",  # "Xinhua" of "Xinhua News"
+    "agency",
 }
 GEOGRAPHIC_SUFFIXES = {
     "strip",
@@ -490,6 +493,17 @@ def trim_mention(ent: Span) -> Span | None:
         if not doc[end - 1].is_lower:
             break
         end -= 1
+    # "the official IRNA news agency", "the Reuters news agency": the kind of organisation is not
+    # its name (a party's is: "the Left party").
+    generic = end
+    while (
+        generic > start + 1
+        and doc[generic - 1].is_lower
+        and doc[generic - 1].text in GENERIC_ORGANIZATION_WORDS
+    ):
+        generic -= 1
+    if generic < end and generic > start and not doc[generic - 1].is_lower:
+        end = generic
     if start < end and doc[start].lower_ == "the":
         if doc[start].text == "the" or doc[start].is_sent_start or end - start == 1:
             start += 1
@@ -593,6 +607,11 @@ def _is_common_word(span: Span, lowercase_words: set[str]) -> bool:
 def _vote_label(span: Span) -> str:
     if _has_organization_title(span) or _names_club(span) or _plays_for(span):
         return "ORG"
+    last = span[-1]
+    if len(span) > 1 and (
+        last.is_lower and last.text in ORGANIZATION_NOUNS or last.text in INSTITUTION_NAME_ENDS
+    ):
+        return "ORG"  # "the official IRNA news agency": no person's name ends in "agency"
     if span.label_ == "ORG" and normalise_name(span.text) in news_outlets() | political_parties():
         return "ORG"  # "an interview with Interfax, the chief of …": not a person's name
     if span.label_ in {"PERSON", "ORG"} and _has_place_apposition(span):
@@ -642,6 +661,26 @@ def _is_assassinated(span: Span) -> bool:
         and root.head.head.lemma_.lower() in ASSASSINATION_WORDS
     )
 
+
+# Lower-case words after an organisation's name that say what kind it is ("IRNA news agency").
+GENERIC_ORGANIZATION_WORDS = (ORGANIZATION_NOUNS - {"party", "league", "daily"}) | {"news", "think"}
+
+# Last words of names that are an organisation's, never a person's.
+INSTITUTION_NAME_ENDS = {
+    "Agency",
+    "Association",
+    "Commission",
+    "Committee",
+    "Corporation",
+    "Council",
+    "Foundation",
+    "Institute",
+    "Ministry",
+    "Organisation",
+    "Organization",
+    "Party",
+    "University",
+}
 
 # Last words of the names of institutions NER may read as places ("Berlin Senate").
 BODY_NOUNS = {
