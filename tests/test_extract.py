@@ -1335,3 +1335,14 @@ def test_an_organisations_name_before_what_kind_it_is_is_its_name(nlp):
     assert names.get("IRNA") in {"Organization", "NewsOrganization"}
     assert [n for n in names if "Xinhua" in n] == ["Xinhua News"]
     assert not any(r.predicate.endswith("holdsPosition") for r in extraction.relations)
+
+
+def test_a_party_listed_with_another_countrys_parties_is_not_the_articles_countrys(nlp):
+    text = (
+        "Turkey recalled its ambassador. Turkey was angry. Turkey said the vote was null. Following "
+        "the vote, Turkish President Recep Tayyip Erdogan lashed out at the 11 politicians of Turkish "
+        "descent from the CDU, SPD, Greens and the Left party who had backed the motion."
+    )
+    found = facts(nlp, text)
+    assert ("Recep Tayyip Erdogan", "headOfState", "Turkey") in found
+    assert not any(p == "basedIn" and o == "Turkey" for _, p, o in found)

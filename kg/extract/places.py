@@ -503,15 +503,11 @@ class PlaceRules(FinderBase):
         """A well-known organisation tied to one country ("the Bundestag", "Gazprom", "Fidesz")
         is based in it, when the article names that country too; the evidence is the
         organisation's first sentence."""
-        table = organization_countries()
         keys = self.entities.keys()
         for key in keys:
             if self.coarse(key) != "organization":
                 continue
-            names = {key.removeprefix("derived:"), normalise_name(self.entities.name(key))}
-            names |= {normalise_name(form) for form in self.entities.forms(key)}
-            codes = {table[name] for name in names if name in table}
-            country = "country:" + codes.pop() if len(codes) == 1 else None
+            country = self._known_country(key)
             if country is None or country not in keys:
                 continue
             first = next((t for t in self.entities.mentions(key) if not _in_credit_line(t)), None)
@@ -520,6 +516,15 @@ class PlaceRules(FinderBase):
             yield self.relation(key, KG.basedIn, country, first, 0.85, "known-organization")
             if self.entities.cls(key) == KG.GovernmentBody:
                 yield self.relation(key, KG.partOf, country, first, 0.85, "known-organization")
+
+    def _known_country(self, key: str) -> str | None:
+        """The country key of a well-known organisation tied to one country, named in the
+        article or not."""
+        table = organization_countries()
+        names = {key.removeprefix("derived:"), normalise_name(self.entities.name(key))}
+        names |= {normalise_name(form) for form in self.entities.forms(key)}
+        codes = {table[name] for name in names if name in table}
+        return "country:" + codes.pop() if len(codes) == 1 else None
 
     def home_country_bodies(self, relations: list[Relation]) -> Iterator[Relation]:
         """A government body or party the article does not tie to any country is its country's,
@@ -531,6 +536,10 @@ class PlaceRules(FinderBase):
             and isinstance(r.object, str)
             and self.coarse(r.object) in {"country", "place"}
         }
+        countries: dict[str, set[str]] = defaultdict(set)
+        for r in relations:
+            if r.predicate == KG.basedIn and isinstance(r.object, str) and self.coarse(r.object) == "country":
+                countries[r.subject].add(r.object)
         for key in self.entities.keys():
             cls = self.entities.cls(key)
             if cls not in {KG.GovernmentBody, KG.PoliticalParty} or key in placed:
@@ -547,6 +556,19 @@ class PlaceRules(FinderBase):
             home = self.entities.home_country()
             if home is None:
                 return
+            known = self._known_country(key)
+            if known is not None and known != home:
+                continue  # the SPD in an article about Turkey is still Germany's
+            siblings = {
+                sibling
+                for mention in self.entities.mentions(key)
+                for sibling in map(self.entities.key_at, mention.conjuncts)
+                if sibling is not None
+            }
+            listed = {c for sibling in siblings for c in countries.get(sibling, ())}
+            listed |= {c for c in map(self._known_country, siblings) if c is not None}
+            if listed and home not in listed:
+                continue  # "from the CDU, SPD, Greens and the Left party" in an article about Turkey
             yield self.relation(key, KG.basedIn, home, first, 0.6, "home-country")
             if cls == KG.GovernmentBody:
                 yield self.relation(key, KG.partOf, home, first, 0.6, "home-country")
