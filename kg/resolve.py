@@ -269,8 +269,11 @@ def _node(root: Cluster, parts: list[Cluster]) -> ResolvedEntity:
         forms.update(part.forms)
     # The most specific class wins ("Organization" here, "NewsOrganization" there), then the commonest.
     cls = max(sorted(classes), key=lambda c: (_SPECIFICITY[c], classes[c]))
-    # The fullest name: most words, "The …" over its bare form, most common, alphabetical.
-    label = min(names, key=lambda n: (-len(n.split()), not n.startswith("The "), -names[n], n))
+    # The fullest name: most words (a leading "The" not counted), most common, "The …" over its
+    # bare form ("The Guardian"), alphabetical.
+    label = min(
+        names, key=lambda n: (-len(n.removeprefix("The ").split()), -names[n], not n.startswith("The "), n)
+    )
     return ResolvedEntity(
         # A country's identity is its ISO code; its IRI reads as its name like every other.
         iri=entity_iri(root.coarse, label if root.coarse == "country" else root.identity),

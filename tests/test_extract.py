@@ -1346,3 +1346,14 @@ def test_a_party_listed_with_another_countrys_parties_is_not_the_articles_countr
     found = facts(nlp, text)
     assert ("Recep Tayyip Erdogan", "headOfState", "Turkey") in found
     assert not any(p == "basedIn" and o == "Turkey" for _, p, o in found)
+
+
+def test_a_name_ner_cut_inside_brackets_ends_before_them(nlp):
+    extraction = extract(
+        nlp,
+        "The heads of the European Bank for Reconstruction and Development (EBRD) said on Tuesday "
+        "that they are ready.",
+    )
+    names = {e.name for e in extraction.entities}
+    assert "European Bank for Reconstruction and Development" in names
+    assert not any("(" in name for name in names)

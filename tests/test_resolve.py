@@ -96,3 +96,31 @@ def test_entity_iris_are_readable_slugs(coarse, identity, expected):
 
 def test_slug_of_unwritable_name_is_a_stable_hash():
     assert slug("!!!") == slug("!!!") != ""
+
+
+def test_a_name_written_after_a_colon_is_labelled_without_its_capital_the(nlp):
+    resolution = resolve_entities(
+        extractions(
+            nlp,
+            "Deutsche Welle: The European Union has been critical of the situation.",
+            "The summit of the European Union ended on Friday.",
+            "Leaders of the European Union met in Brussels.",
+        )
+    )
+    found = labels(resolution)
+    assert "European Union" in found and "The European Union" not in found
+
+
+def test_an_honorific_and_a_generic_word_name_no_one_else(nlp):
+    resolution = resolve_entities(
+        extractions(
+            nlp,
+            "Chancellor Angela Merkel spoke in Berlin.",
+            "Frau Merkel said the talks went well.",
+            "University events filmed. Photos were taken at a University of Zurich seminar. Other "
+            "events at the University in late 2016 were filmed.",
+        )
+    )
+    found = labels(resolution)
+    assert "Frau Merkel" not in found and "Angela Merkel" in found
+    assert "University" not in found and "University of Zurich" in found

@@ -59,6 +59,8 @@ HONORIFICS = {
     "dr",
     "sir",
     "dame",
+    "frau",
+    "herr",
     "mr.",
     "mrs.",
     "ms.",
@@ -478,6 +480,11 @@ def trim_mention(ent: Span) -> Span | None:
     doc = ent.doc
     if any(t.text == "/" for t in ent):
         return None  # "tkw / AFP / AP": a credit line, several names
+    opening = [t.i for t in ent if t.text == "("]
+    if opening and not any(t.text == ")" and t.i > opening[-1] for t in ent):
+        # "the European Bank for Reconstruction and Development (EBRD)": NER stopped inside the
+        # brackets; the name is before them.
+        end = opening[-1]
     while end > start and (
         doc[end - 1].tag_ == "POS"
         or doc[end - 1].is_punct
@@ -505,7 +512,8 @@ def trim_mention(ent: Span) -> Span | None:
     if generic < end and generic > start and not doc[generic - 1].is_lower:
         end = generic
     if start < end and doc[start].lower_ == "the":
-        if doc[start].text == "the" or doc[start].is_sent_start or end - start == 1:
+        opens = start == 0 or doc[start - 1].text in {":", '"', "“", "'", "‘", "(", "—", "–"}
+        if doc[start].text == "the" or doc[start].is_sent_start or opens or end - start == 1:
             start += 1
     while start < end and doc[start].lower_ in HONORIFICS:
         start += 1
@@ -927,7 +935,7 @@ def _is_short_name(group: _Group, mine: list[str], organization: _Group, full: l
         len(mine) == 1
         and mine[0] == full[0]
         and not any(form.isupper() for form in group.forms)  # "EU" opens many names
-        and find_city(mine[0]) is None
+        and (find_city(mine[0]) is None or mine[0] in ORGANIZATION_NOUNS)  # "University", Florida
         and find_country(mine[0]) is None
         and find_us_state(mine[0]) is None
     ):
