@@ -671,8 +671,8 @@ class RoleRules(FinderBase):
                 yield from self._person_place(person_token, places, KG.bornIn, token, 0.85, "born-in")
 
     def find_native_places(self) -> Iterator[Relation]:
-        """ "in his native Peru" → bornIn Peru and citizenOf Peru; "his native South Carolina" →
-        bornIn; "to his home country of Morocco" → citizenOf; "her party, the Christian Democrats"
+        """ "in his native Peru", "his native South Carolina" → bornIn; "to his home country of
+        Morocco" → citizenOf; "her party, the Christian Democrats"
         → memberOf."""
         for token in self.tokens:
             if token.lower_ == "native" and token.dep_ == "amod":
@@ -680,9 +680,9 @@ class RoleRules(FinderBase):
                 owner = next((c for c in place.children if c.dep_ == "poss"), None)
                 if owner is None:
                     continue
+                # Born there; of the country's citizenship it says nothing (an emigrant's "native
+                # Austria").
                 yield from self._person_place(owner, [place], KG.bornIn, token, 0.8, "native-place")
-                if self._is_country(place):
-                    yield from self._person_place(owner, [place], KG.citizenOf, token, 0.8, "native-place")
             elif token.lower_ in OWN_BODIES and token.pos_ == "NOUN":
                 # "the economic council of her party, the Christian Democrats (CDU)"
                 owner = next((c for c in token.children if c.dep_ == "poss"), None)
