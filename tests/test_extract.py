@@ -1363,3 +1363,13 @@ def test_a_native_country_is_a_birthplace_not_a_citizenship(nlp):
     found = facts(nlp, "The diplomat Felix Bloch returned to his native Austria last year.")
     assert ("Felix Bloch", "bornIn", "Austria") in found
     assert not any(p == "citizenOf" for _, p, _ in found)
+
+
+def test_a_one_word_name_in_a_list_of_organisations_is_no_citizen(nlp):
+    found = facts(
+        nlp,
+        "Nabucco has six shareholders -- OMV of Austria, MOL of Hungary, Transgaz of Romania, "
+        "Bulgargaz of Bulgaria, Botas of Turkey and RWE of Germany.",
+    )
+    assert ("MOL", "basedIn", "Hungary") in found
+    assert not any(p in {"citizenOf", "livesIn"} for _, p, _ in found)

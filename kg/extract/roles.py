@@ -478,13 +478,26 @@ class RoleRules(FinderBase):
                     else (KG.memberOf, "person-of-organization")
                 )
                 yield self.relation(person, prop, key, ent.root, 0.7, rule)
-            elif via in {"of", "from"} and self.entities.cls(key) in PLACES:
+            elif (
+                via in {"of", "from"}
+                and self.entities.cls(key) in PLACES
+                and not self._listed_with_organizations(ent)
+            ):
                 # "Andrew Hall of Miami" lives there; "Vladimir Putin of Russia" is its citizen.
                 prop = KG.citizenOf if self.entities.cls(key) == KG.Country else KG.livesIn
                 yield self.relation(person, prop, key, ent.root, 0.7, "person-of-place")
             elif via == "poss" and self.entities.cls(key) == KG.Country:
                 # "Bolivia's Morales", "Britain's Duchess of York": the country's own
                 yield self.relation(person, KG.citizenOf, key, ent.root, 0.7, "country-of-person")
+
+    def _listed_with_organizations(self, ent: Span) -> bool:
+        """ "OMV of Austria, MOL of Hungary, … Bulgargaz of Bulgaria": a one-word name in a list
+        of organisations is one of them, whatever NER made of it."""
+        if len(ent) > 1:
+            return False
+        return any(
+            (k := self.entities.key_at(c)) and self.coarse(k) == "organization" for c in ent.root.conjuncts
+        )
 
     def find_party_members(self) -> Iterator[Relation]:
         """ "Angela Merkel's Christian Democratic Union", "her party, the Christian Democrats" →
