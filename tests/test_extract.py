@@ -1373,3 +1373,14 @@ def test_a_one_word_name_in_a_list_of_organisations_is_no_citizen(nlp):
     )
     assert ("MOL", "basedIn", "Hungary") in found
     assert not any(p in {"citizenOf", "livesIn"} for _, p, _ in found)
+
+
+def test_a_full_name_outweighs_possessives_ner_reads_as_an_organisation(nlp):
+    text = (
+        "Warren Hill was executed on Monday. In their final appeal, Hill's lawyers argued he was "
+        "disabled. According to Hill's representatives, doctors had testified to Hill's disability. "
+        "This is an abomination, said Hill's attorney Brian Kammer. In 1991, Hill was convicted of "
+        "murder."
+    )
+    classes = {e.name: e.cls.split("#")[1] for e in extract(nlp, text).entities}
+    assert classes.get("Warren Hill") == "Person"

@@ -788,7 +788,13 @@ def _has_organization_title(span: Span) -> bool:
 
 def _vote_weight(span: Span) -> float:
     titled = _has_role_title(span) or _has_organization_title(span)
-    return 3.0 if titled or _names_club(span) or _plays_for(span) else 1.0
+    if titled or _names_club(span) or _plays_for(span):
+        return 3.0
+    before = span.doc[span.start - 1].lower_ if span.start else ""
+    if span.label_ == "PERSON" and (before in HONORIFICS or len(span) > 1):
+        # "Mr. Hill", "Warren Hill": a full name or an honorific says more than "Hill's lawyers"
+        return 2.0
+    return 1.0
 
 
 # Positions in a sports team: a city's name before one of them is its club's ("Dortmund keeper").
