@@ -1320,8 +1320,8 @@ def test_a_persons_native_place_home_country_and_own_party(nlp, text, expected):
     assert expected <= facts(nlp, text)
 
 
-def test_a_club_someone_left_is_not_theirs(nlp):
-    found = facts(nlp, "Thomas Müller left his club, Bayern Munich, in May.")
+def test_a_party_someone_left_is_not_theirs(nlp):
+    found = facts(nlp, "Angela Merkel spoke. Friedrich Merz left his party, the Christian Democrats, in May.")
     assert not any(p == "memberOf" for _, p, _ in found)
 
 

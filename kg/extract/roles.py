@@ -102,15 +102,13 @@ def _names_a_team(name: str) -> bool:
     return len(words) == 1 and find_city(name) is not None
 
 
-# Offices that a title without a country holds in the country the article is about.
-# What a person's own "party" or "employer", named in apposition, is to them.
-OWN_BODIES = {"party": KG.memberOf, "club": KG.memberOf, "team": KG.memberOf, "employer": KG.worksFor}
-
+# Verbs by which a person is no longer a member: "Müller left his party, the CDU".
 LEAVING_VERBS = {"leave", "quit", "exit", "desert", "abandon", "resign"}
 
 # People a language's adjective may describe by what they teach or translate.
 LANGUAGE_WORK_NOUNS = {"tutor", "teacher", "translator", "interpreter", "instructor", "lecturer", "professor"}
 
+# Offices that a title without a country holds in the country the article is about.
 HOME_KINDS = {"head_of_government", "minister"}
 # Words of a title of an office below the country's ("state premier", "regional minister").
 LOCAL_WORDS = {
@@ -505,12 +503,16 @@ class RoleRules(FinderBase):
         for token in self.tokens:
             party = self.entities.key_at(token)
             if party is None and token.lower_ == "party":
-                party = next(
-                    (k for k in (self.entities.key_at(c) for c in token.children if c.dep_ == "appos") if k),
-                    None,
-                )
+                named = [c for c in token.children if c.dep_ == "appos"]
+                after = self.doc[token.i + 1 : token.i + 4]
+                if not named and len(after) == 3 and after[0].text == ",":
+                    # "at the council of her party, the Christian Democrats": the parser lost it
+                    named = [after[2] if after[1].lower_ == "the" else after[1]]
+                party = next((k for k in map(self.entities.key_at, named) if k), None)
             if party is None or self.entities.cls(party) != KG.PoliticalParty:
                 continue
+            if token.head.lemma_.lower() in LEAVING_VERBS or any(c.lower_ == "former" for c in token.lefts):
+                continue  # "Müller left his party, the CDU"
             if self.entities.key_at(token) == party and self.entities.key_at(token.head) == party:
                 continue  # not the root of the name
             for owner in token.children:
@@ -685,8 +687,7 @@ class RoleRules(FinderBase):
 
     def find_native_places(self) -> Iterator[Relation]:
         """ "in his native Peru", "his native South Carolina" → bornIn; "to his home country of
-        Morocco" → citizenOf; "her party, the Christian Democrats"
-        → memberOf."""
+        Morocco" → citizenOf."""
         for token in self.tokens:
             if token.lower_ == "native" and token.dep_ == "amod":
                 place = token.head
@@ -696,28 +697,6 @@ class RoleRules(FinderBase):
                 # Born there; of the country's citizenship it says nothing (an emigrant's "native
                 # Austria").
                 yield from self._person_place(owner, [place], KG.bornIn, token, 0.8, "native-place")
-            elif token.lower_ in OWN_BODIES and token.pos_ == "NOUN":
-                # "the economic council of her party, the Christian Democrats (CDU)"
-                owner = next((c for c in token.children if c.dep_ == "poss"), None)
-                person, sure = self.entity(owner) if owner is not None else (None, 0.0)
-                named = [c for c in token.children if c.dep_ == "appos"]
-                after = self.doc[token.i + 1 : token.i + 4]
-                if not named and len(after) == 3 and after[0].text == ",":
-                    named = [after[2] if after[1].lower_ == "the" else after[1]]  # the parser lost it
-                if token.head.lemma_.lower() in LEAVING_VERBS or any(
-                    c.lower_ == "former" for c in token.lefts
-                ):
-                    continue  # "Müller left his club, Bayern Munich"
-                bodies = [self.entities.key_at(c) for c in named]
-                for body in bodies:
-                    if (
-                        person
-                        and body
-                        and self.coarse(person) == "person"
-                        and self.coarse(body) == "organization"
-                    ):
-                        prop = OWN_BODIES[token.lower_]
-                        yield self.relation(person, prop, body, token, round(0.8 * sure, 2), "own-body")
             elif token.lower_ == "country" and any(c.lower_ == "home" for c in token.lefts):
                 owner = next((c for c in token.children if c.dep_ == "poss"), None)
                 countries = prepositional_objects(token, "of")
