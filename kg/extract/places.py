@@ -176,13 +176,7 @@ class PlaceRules(FinderBase):
                 # "the Berlin-based institute", "Berlin-based corruption watchdog Transparency
                 # International", "the Berlin-based watchdog, Transparency International"
                 described = [token.head]
-                if token.head.lower_ in ORGANIZATION_NOUNS | {
-                    "watchdog",
-                    "maker",
-                    "giant",
-                    "carmaker",
-                    "lender",
-                }:
+                if token.head.lower_ in ORGANIZATION_NOUNS or token.head.lower_ in BUSINESS_NOUNS:
                     # not "US-based cleric Fethullah Gulen", whatever NER made of the name
                     while described[-1].dep_ == "compound" and len(described) < 4:
                         described.append(described[-1].head)
@@ -572,6 +566,10 @@ class PlaceRules(FinderBase):
             yield self.relation(key, KG.basedIn, home, first, 0.6, "home-country")
             if cls == KG.GovernmentBody:
                 yield self.relation(key, KG.partOf, home, first, 0.6, "home-country")
+
+
+# Nouns news uses for an organisation beside the generic ones ("corruption watchdog").
+BUSINESS_NOUNS = {"watchdog", "maker", "giant", "carmaker", "lender"}
 
 
 def _derived(relation: Relation, predicate: URIRef, obj: str, rule: str) -> Relation:
