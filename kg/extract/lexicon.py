@@ -7,11 +7,11 @@ from importlib import resources
 
 from kg.gazetteer import normalise_name
 
-# Nouns that name an organisation when they head a name or an apposition ("a Washington think tank").
 # Bodies of an organisation that are institutions of their own: the president of the "EU
 # parliament" presides over the parliament, not the EU.
 INSTITUTION_NOUNS = {"parliament", "commission", "council", "court", "assembly", "senate"}
 
+# Nouns that name an organisation when they head a name or an apposition ("a Washington think tank").
 ORGANIZATION_NOUNS = {
     "agency",
     "alliance",

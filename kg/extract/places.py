@@ -437,15 +437,7 @@ class PlaceRules(FinderBase):
 
     def _listed_places(self, token: Token) -> list[Token]:
         """The other items of a list of places ``token`` is in, when every item is a place."""
-        first = token
-        while first.dep_ == "conj" and first.head.i < first.i:
-            first = first.head
-        items, queue = [first], [first]
-        while queue:
-            conjuncts = [c for c in queue.pop().children if c.dep_ == "conj"]
-            items += conjuncts
-            queue += conjuncts
-        items = [t for t in items if t.i != token.i]
+        items = sorted(token.conjuncts, key=lambda t: t.i)
         if not items:
             return []
         keys = [self.entities.key_at(t) for t in [token, *items]]
